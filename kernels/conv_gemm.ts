@@ -1,0 +1,370 @@
+/**
+ * The one convolution kernel family: a tiled implicit GEMM in three forms.
+ *
+ * - `forward`: y = conv(x, w). M = Cout, N = batch·outSpatial, K = Cin·taps.
+ * - `data`: dx = the gradient of conv with respect to its input, which is also a
+ *   transposed convolution's forward pass. The output is split into stride phases
+ *   (one per workgroup z) so that each phase only visits the taps that reach it: a
+ *   stride-2 4x4 kernel does a quarter of the multiply-adds of the naive scatter.
+ * - `weight`: dw = the gradient with respect to the weights. K = batch·outSpatial is
+ *   long, so it is split over workgroup z and the partial tiles summed afterwards.
+ *
+ * A 2-D convolution is a 3-D one with depth 1, and Linear a 1x1x1 convolution, so
+ * Conv2d, Conv3d, ConvTranspose2d and Linear all run here. Each workgroup computes a
+ * BM x BN tile of C, staging BK-deep slices of A and B in workgroup memory; each thread
+ * holds a TM x TN block of accumulators in registers.
+ *
+ * @module
+ */
+import { bindings } from "./common.ts";
+
+/** Sizes of a convolution, always with three spatial dimensions (depth, height, width). */
+export interface ConvGeometry {
+  /** Batch size. */
+  batch: number;
+  /** Input channels of the convolution. */
+  cin: number;
+  /** Output channels of the convolution. */
+  cout: number;
+  /** Input spatial size. */
+  inSize: readonly number[];
+  /** Output spatial size. */
+  outSize: readonly number[];
+  /** Kernel size. */
+  kernel: readonly number[];
+  /** Stride. */
+  stride: readonly number[];
+  /** Zero padding on each side. */
+  pad: readonly number[];
+}
+
+/** Tile shape of one launch. */
+export interface GemmTiles {
+  /** Rows of C per workgroup. */
+  bm: number;
+  /** Columns of C per workgroup. */
+  bn: number;
+  /** Depth of each staged slice of K. */
+  bk: number;
+  /** Rows per thread. */
+  tm: number;
+  /** Columns per thread. */
+  tn: number;
+}
+
+/** Which of the three forms to generate. */
+export type ConvGemmMode = "forward" | "data" | "weight";
+
+/** A generated launch: source, grid and, for split-K, the reduction that follows. */
+export interface ConvGemmPlan {
+  /** The GEMM kernel. Bindings: see {@linkcode planConvGemm}. */
+  code: string;
+  /** Workgroup grid. */
+  grid: [number, number, number];
+  /** K splits; above 1 the kernel writes partial tiles and `reduceCode` sums them. */
+  splits: number;
+  /** Floats of scratch for partial tiles (splits·M·N), 0 without split-K. */
+  scratch: number;
+  /** The split-K reduction (bindings: partials, then the mode's output bindings). */
+  reduceCode: string | undefined;
+  /** Threads for the reduction. */
+  reduceThreads: number;
+  /** GEMM dimensions, for FLOP counts. */
+  m: number;
+  /** GEMM dimensions, for FLOP counts. */
+  n: number;
+  /** GEMM dimensions, for FLOP counts (summed over phases). */
+  k: number;
+}
+
+/** Options for {@linkcode planConvGemm}. */
+export interface ConvGemmOptions {
+  /** Add a per-output-channel bias (forward only). */
+  bias?: boolean;
+  /** Add into the output instead of overwriting it (weight only). */
+  accumulate?: boolean;
+  /** Override the tile choice (tests and tuning). */
+  tiles?: GemmTiles;
+  /** Override the K split count (weight and forward). */
+  splits?: number;
+  /** Workgroups to aim for when choosing K splits (more on big GPUs). */
+  targetGroups?: number;
+}
+
+const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
+const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
+const pow2AtLeast = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+
+/** Picks tiles for an M x N output: big square tiles when both sides are large. */
+export function chooseTiles(m: number, n: number): GemmTiles {
+  const bm = Math.min(64, Math.max(4, pow2AtLeast(m)));
+  const bn = Math.min(64, Math.max(16, pow2AtLeast(n)));
+  return { bm, bn, bk: 16, tm: Math.min(4, bm), tn: 4 };
+}
+
+/** WGSL that decodes `v` (a flat spatial index over `dims`) into `${p}d`, `${p}h`, `${p}w`. */
+function decode3(v: string, p: string, dims: readonly number[]): string {
+  const [, h, w] = dims;
+  return `let ${p}d = i32(${v} / ${h * w}u); let ${p}h = i32((${v} / ${w}u) % ${h}u); ` +
+    `let ${p}w = i32(${v} % ${w}u);`;
+}
+
+/** WGSL that is true when (d, h, w) with prefix p lies inside `dims`. */
+function inside(p: string, dims: readonly number[]): string {
+  return `${p}d >= 0 && ${p}h >= 0 && ${p}w >= 0 && ${p}d < ${dims[0]} && ${p}h < ${
+    dims[1]
+  } && ${p}w < ${dims[2]}`;
+}
+
+/** The flat offset of (d, h, w) with prefix p in `dims`. */
+function flat3(p: string, dims: readonly number[]): string {
+  return `u32((${p}d * ${dims[1]} + ${p}h) * ${dims[2]} + ${p}w)`;
+}
+
+interface Form {
+  m: number;
+  n: number;
+  k: number;
+  zPhases: number;
+  aKFast: boolean;
+  bKFast: boolean;
+  read: string[];
+  write: string[];
+  helpers: string;
+  loadA: string;
+  loadB: string;
+  store: string;
+}
+
+function forwardForm(g: ConvGeometry, bias: boolean): Form {
+  const os = prod(g.outSize), kv = prod(g.kernel), k = g.cin * kv;
+  const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
+  const is = prod(g.inSize);
+  return {
+    m: g.cout,
+    n: g.batch * os,
+    k,
+    zPhases: 1,
+    aKFast: true,
+    bKFast: false,
+    read: bias ? ["W", "X", "BIAS"] : ["W", "X"],
+    write: ["Y"],
+    helpers: "",
+    loadA: `return W[m * ${k}u + k];`,
+    loadB: `let b = n / ${os}u; let o = n % ${os}u; ${decode3("o", "o", g.outSize)}
+  let ci = k / ${kv}u; let kv = k % ${kv}u; ${decode3("kv", "k", g.kernel)}
+  let id = od * ${sd} - ${pd} + kd; let ih = oh * ${sh} - ${ph} + kh; let iw = ow * ${sw} - ${pw} + kw;
+  if (!(${inside("i", g.inSize)})) { return 0.0; }
+  return X[(b * ${g.cin}u + ci) * ${is}u + ${flat3("i", g.inSize)}];`,
+    store: `let b = n / ${os}u; let o = n % ${os}u;
+  Y[(b * ${g.cout}u + m) * ${os}u + o] = v${bias ? " + BIAS[m]" : ""};`,
+  };
+}
+
+function dataForm(g: ConvGeometry): Form {
+  const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
+  const q = g.inSize.map((s, i) => ceilDiv(s, g.stride[i]));
+  const j = g.kernel.map((s, i) => ceilDiv(s, g.stride[i]));
+  const qv = prod(q), jv = prod(j), kv = prod(g.kernel), os = prod(g.outSize);
+  const is = prod(g.inSize);
+  // Shared by both loaders: the phase (from z), the output channel and the kernel tap.
+  const tap = `let co = k / ${jv}u; let jj = k % ${jv}u; ${decode3("jj", "j", j)}
+  let rd = i32(z / ${sh * sw}u); let rh = i32((z / ${sw}u) % ${sh}u); let rw = i32(z % ${sw}u);
+  let kd = (rd + ${pd}) % ${sd} + ${sd} * jd; let kh = (rh + ${ph}) % ${sh} + ${sh} * jh;
+  let kw = (rw + ${pw}) % ${sw} + ${sw} * jw;
+  if (kd >= ${g.kernel[0]} || kh >= ${g.kernel[1]} || kw >= ${g.kernel[2]}) { return 0.0; }`;
+  const pos = `let b = n / ${qv}u; let qq = n % ${qv}u; ${decode3("qq", "q", q)}
+  let rd2 = i32(z / ${sh * sw}u); let rh2 = i32((z / ${sw}u) % ${sh}u); let rw2 = i32(z % ${sw}u);
+  let id = qd * ${sd} + rd2; let ih = qh * ${sh} + rh2; let iw = qw * ${sw} + rw2;`;
+  return {
+    m: g.cin,
+    n: g.batch * qv,
+    k: g.cout * jv,
+    zPhases: sd * sh * sw,
+    aKFast: false,
+    bKFast: false,
+    read: ["W", "DY"],
+    write: ["DX"],
+    helpers: "",
+    loadA: `${tap}
+  return W[(co * ${g.cin}u + m) * ${kv}u + u32((kd * ${g.kernel[1]} + kh) * ${g.kernel[2]} + kw)];`,
+    loadB: `${tap}
+  ${pos}
+  let od = (id + ${pd} - kd) / ${sd}; let oh = (ih + ${ph} - kh) / ${sh};
+  let ow = (iw + ${pw} - kw) / ${sw};
+  if (id + ${pd} - kd < 0 || ih + ${ph} - kh < 0 || iw + ${pw} - kw < 0) { return 0.0; }
+  if (!(${inside("o", g.outSize)}) || !(${inside("i", g.inSize)})) { return 0.0; }
+  return DY[(b * ${g.cout}u + co) * ${os}u + ${flat3("o", g.outSize)}];`,
+    store: `${pos}
+  if (${inside("i", g.inSize)}) {
+    DX[(b * ${g.cin}u + m) * ${is}u + ${flat3("i", g.inSize)}] = v;
+  }`,
+  };
+}
+
+function weightForm(g: ConvGeometry, accumulate: boolean): Form {
+  const os = prod(g.outSize), kv = prod(g.kernel), is = prod(g.inSize);
+  const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
+  const n = g.cin * kv;
+  return {
+    m: g.cout,
+    n,
+    k: g.batch * os,
+    zPhases: 1,
+    aKFast: true,
+    bKFast: true,
+    read: ["DY", "X"],
+    write: ["DW"],
+    helpers: "",
+    loadA: `let b = k / ${os}u; let o = k % ${os}u;
+  return DY[(b * ${g.cout}u + m) * ${os}u + o];`,
+    loadB: `let b = k / ${os}u; let o = k % ${os}u; ${decode3("o", "o", g.outSize)}
+  let ci = n / ${kv}u; let kv = n % ${kv}u; ${decode3("kv", "k", g.kernel)}
+  let id = od * ${sd} - ${pd} + kd; let ih = oh * ${sh} - ${ph} + kh; let iw = ow * ${sw} - ${pw} + kw;
+  if (!(${inside("i", g.inSize)})) { return 0.0; }
+  return X[(b * ${g.cin}u + ci) * ${is}u + ${flat3("i", g.inSize)}];`,
+    store: accumulate ? `DW[m * ${n}u + n] += v;` : `DW[m * ${n}u + n] = v;`,
+  };
+}
+
+/**
+ * Plans one convolution GEMM. Bindings of the main kernel, in order:
+ * - forward: W, X, [BIAS], Y  (with split-K: W, X, P)
+ * - data: W, DY, DX
+ * - weight: DY, X, DW  (with split-K: DY, X, P)
+ * The split-K reduction binds P, [BIAS], then the output.
+ */
+export function planConvGemm(
+  mode: ConvGemmMode,
+  g: ConvGeometry,
+  opts: ConvGemmOptions = {},
+): ConvGemmPlan {
+  const form = mode === "forward"
+    ? forwardForm(g, opts.bias ?? false)
+    : mode === "data"
+    ? dataForm(g)
+    : weightForm(g, opts.accumulate ?? false);
+  const t = opts.tiles ?? chooseTiles(form.m, form.n);
+  const tiles = ceilDiv(form.m, t.bm) * ceilDiv(form.n, t.bn) * form.zPhases;
+  let splits = 1;
+  if (mode !== "data") {
+    const target = opts.targetGroups ?? 64;
+    const maxSplits = Math.max(1, Math.floor(form.k / (t.bk * 8)));
+    splits = opts.splits ?? Math.min(maxSplits, Math.max(1, Math.floor(target / tiles)));
+  }
+  const kChunk = ceilDiv(ceilDiv(form.k, splits), t.bk) * t.bk;
+  splits = ceilDiv(form.k, kChunk);
+  const split = splits > 1;
+  const read = split ? form.read.filter((r) => r !== "BIAS") : form.read;
+  const write = split ? ["P"] : form.write;
+  const partialStore = `P[(z * ${form.m}u + m) * ${form.n}u + n] = v;`;
+  const code = gemmSource(form, t, read, write, split ? partialStore : form.store, kChunk);
+  let reduceCode: string | undefined;
+  if (split) {
+    const outRead = form.read.includes("BIAS") ? ["P", "BIAS"] : ["P"];
+    reduceCode = `${bindings(outRead, form.write)}
+fn store(m: u32, n: u32, v: f32) {
+  ${form.store}
+}
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * 256u;
+  if (i >= ${form.m * form.n}u) { return; }
+  var s = 0.0;
+  for (var z = 0u; z < ${splits}u; z++) { s += P[z * ${form.m * form.n}u + i]; }
+  store(i / ${form.n}u, i % ${form.n}u, s);
+}`;
+  }
+  return {
+    code,
+    grid: [ceilDiv(form.n, t.bn), ceilDiv(form.m, t.bm), form.zPhases * splits],
+    splits,
+    scratch: split ? splits * form.m * form.n : 0,
+    reduceCode,
+    reduceThreads: form.m * form.n,
+    m: form.m,
+    n: form.n,
+    k: form.k * form.zPhases,
+  };
+}
+
+function gemmSource(
+  f: Form,
+  t: GemmTiles,
+  read: string[],
+  write: string[],
+  store: string,
+  kChunk: number,
+): string {
+  const tx = t.bn / t.tn, ty = t.bm / t.tm, threads = tx * ty;
+  // Staging order: the index that is contiguous in memory varies fastest across threads.
+  const aIdx = f.aKFast
+    ? `let kk = e % ${t.bk}u; let mm = e / ${t.bk}u;`
+    : `let kk = e / ${t.bm}u; let mm = e % ${t.bm}u;`;
+  const bIdx = f.bKFast
+    ? `let kk = e % ${t.bk}u; let nn = e / ${t.bk}u;`
+    : `let kk = e / ${t.bn}u; let nn = e % ${t.bn}u;`;
+  const acc = t.tm * t.tn;
+  return `${bindings(read, write)}
+const M = ${f.m}u;
+const N = ${f.n}u;
+const K = ${f.k}u;
+var<workgroup> As: array<f32, ${t.bk * t.bm}>;
+var<workgroup> Bs: array<f32, ${t.bk * t.bn}>;
+fn loadA(m: u32, k: u32, z: u32) -> f32 {
+  ${f.loadA}
+}
+fn loadB(k: u32, n: u32, z: u32) -> f32 {
+  ${f.loadB}
+}
+fn store(m: u32, n: u32, z: u32, v: f32) {
+  ${store}
+}
+@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let m0 = wid.y * ${t.bm}u;
+  let n0 = wid.x * ${t.bn}u;
+  let zPhase = wid.z % ${f.zPhases}u;
+  let zSplit = wid.z / ${f.zPhases}u;
+  let kBegin = zSplit * ${kChunk}u;
+  let kEnd = min(K, kBegin + ${kChunk}u);
+  let tx = lid % ${tx}u;
+  let ty = lid / ${tx}u;
+  var acc: array<f32, ${acc}>;
+  var a: array<f32, ${t.tm}>;
+  var b: array<f32, ${t.tn}>;
+  for (var k0 = kBegin; k0 < kEnd; k0 += ${t.bk}u) {
+    for (var e = lid; e < ${t.bk * t.bm}u; e += ${threads}u) {
+      ${aIdx}
+      let m = m0 + mm; let k = k0 + kk;
+      var v = 0.0;
+      if (m < M && k < kEnd) { v = loadA(m, k, zPhase); }
+      As[kk * ${t.bm}u + mm] = v;
+    }
+    for (var e = lid; e < ${t.bk * t.bn}u; e += ${threads}u) {
+      ${bIdx}
+      let n = n0 + nn; let k = k0 + kk;
+      var v = 0.0;
+      if (n < N && k < kEnd) { v = loadB(k, n, zPhase); }
+      Bs[kk * ${t.bn}u + nn] = v;
+    }
+    workgroupBarrier();
+    for (var kk = 0u; kk < ${t.bk}u; kk++) {
+      for (var i = 0u; i < ${t.tm}u; i++) { a[i] = As[kk * ${t.bm}u + ty + i * ${ty}u]; }
+      for (var j = 0u; j < ${t.tn}u; j++) { b[j] = Bs[kk * ${t.bn}u + tx + j * ${tx}u]; }
+      for (var i = 0u; i < ${t.tm}u; i++) {
+        for (var j = 0u; j < ${t.tn}u; j++) { acc[i * ${t.tn}u + j] += a[i] * b[j]; }
+      }
+    }
+    workgroupBarrier();
+  }
+  for (var i = 0u; i < ${t.tm}u; i++) {
+    let m = m0 + ty + i * ${ty}u;
+    for (var j = 0u; j < ${t.tn}u; j++) {
+      let n = n0 + tx + j * ${tx}u;
+      if (m < M && n < N) { store(m, n, wid.z, acc[i * ${t.tn}u + j]); }
+    }
+  }
+}`;
+}
+

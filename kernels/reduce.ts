@@ -1,0 +1,23 @@
+/**
+ * Per-channel sums over (N, C, S) tensors: bias gradients and similar reductions.
+ *
+ * @module
+ */
+import { bindings, WG, workgroupSums } from "./common.ts";
+
+/** out[c] = Σ_{n,s} x[n, c, s]; one workgroup per channel. Bindings: X, OUT. */
+export function channelSum(n: number, c: number, s: number): string {
+  return `${bindings(["X"], ["OUT"])}
+${workgroupSums(["acc"])}
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let c = wid.x;
+  var t = 0.0;
+  for (var e = lid; e < ${n * s}u; e += ${WG}u) {
+    t += X[(e / ${s}u * ${c}u + c) * ${s}u + e % ${s}u];
+  }
+  acc[lid] = t;
+  reduceAll(lid);
+  if (lid == 0u) { OUT[c] = acc[0]; }
+}`;
+}

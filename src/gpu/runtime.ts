@@ -1,0 +1,195 @@
+/**
+ * The command recorder: every kernel launch of a step goes into one command encoder
+ * and one compute pass, submitted once when results are needed.
+ *
+ * @module
+ */
+import { BufferPool } from "./buffer_pool.ts";
+import { type GpuContext, getGpu } from "./device.ts";
+import { PipelineCache } from "./pipeline_cache.ts";
+
+/** A byte range of a GPU buffer, as bound to a kernel. */
+export interface BufferRange {
+  /** The buffer. */
+  buffer: GPUBuffer;
+  /** Start in bytes (a multiple of the adapter's storage offset alignment). */
+  offset: number;
+  /** Length in bytes. */
+  size: number;
+}
+
+/** One kernel launch: generated WGSL (entry `main`), its buffers in binding order, a grid. */
+export interface Launch {
+  /** WGSL source; binding i of group 0 receives `buffers[i]`. */
+  code: string;
+  /** Buffers bound at group 0, bindings 0..n-1. */
+  buffers: BufferRange[];
+  /** Workgroup counts in x, y, z. */
+  grid: [number, number, number];
+  /** A short label for profiles (the kernel family). */
+  label: string;
+}
+
+/** Hook for the benchmark profiler: wraps each dispatch with timestamp writes. */
+export interface DispatchProfiler {
+  /** Returns timestamp writes for a pass that holds one dispatch of `label`. */
+  timestampWrites(label: string): GPUComputePassTimestampWrites | undefined;
+}
+
+/** Records kernel launches and submits them in one batch per step. */
+export class Runtime {
+  /** The GPU context. */
+  readonly gpu: GpuContext;
+  /** The device. */
+  readonly device: GPUDevice;
+  /** Recycled storage buffers. */
+  readonly pool: BufferPool;
+  /** Compiled pipelines. */
+  readonly pipelines: PipelineCache;
+  /** Set by the profiler in benchmarks; off otherwise. */
+  profiler: DispatchProfiler | undefined;
+  #encoder: GPUCommandEncoder | undefined;
+  #pass: GPUComputePassEncoder | undefined;
+  #dispatches = 0;
+
+  private constructor(gpu: GpuContext) {
+    this.gpu = gpu;
+    this.device = gpu.device;
+    this.pool = new BufferPool(gpu.device);
+    this.pipelines = new PipelineCache(gpu.device);
+  }
+
+  /** Creates a runtime on the process's GPU. */
+  static async create(): Promise<Runtime> {
+    return new Runtime(await getGpu());
+  }
+
+  /** Dispatches launched since this runtime was made. */
+  get dispatchCount(): number {
+    return this.#dispatches;
+  }
+
+  #encoderNow(): GPUCommandEncoder {
+    this.#encoder ??= this.device.createCommandEncoder();
+    return this.#encoder;
+  }
+
+  #passNow(label: string): GPUComputePassEncoder {
+    const tw = this.profiler?.timestampWrites(label);
+    if (tw) {
+      this.#endPass();
+      return this.#encoderNow().beginComputePass({ timestampWrites: tw });
+    }
+    this.#pass ??= this.#encoderNow().beginComputePass();
+    return this.#pass;
+  }
+
+  #endPass(): void {
+    this.#pass?.end();
+    this.#pass = undefined;
+  }
+
+  /** Records one kernel launch. Nothing runs until {@linkcode Runtime.submit}. */
+  launch(l: Launch): void {
+    const [x, y, z] = l.grid;
+    if (x === 0 || y === 0 || z === 0) return;
+    const pipeline = this.pipelines.get(l.code);
+    const bindGroup = this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: l.buffers.map((b, binding) => ({
+        binding,
+        resource: { buffer: b.buffer, offset: b.offset, size: b.size },
+      })),
+    });
+    const profiled = this.profiler !== undefined;
+    const pass = this.#passNow(l.label);
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+    if (profiled) pass.end();
+    this.#dispatches++;
+  }
+
+  /** Records a buffer-to-buffer copy, in order with the launches around it. */
+  copy(src: BufferRange, dst: BufferRange): void {
+    this.#endPass();
+    this.#encoderNow().copyBufferToBuffer(src.buffer, src.offset, dst.buffer, dst.offset, src.size);
+  }
+
+  /** Records zero-filling a range, in order with the launches around it. */
+  clear(dst: BufferRange): void {
+    this.#endPass();
+    this.#encoderNow().clearBuffer(dst.buffer, dst.offset, dst.size);
+  }
+
+  /** Writes bytes from the CPU into a buffer that no pending command uses. */
+  write(dst: BufferRange, data: ArrayBufferView): void {
+    this.device.queue.writeBuffer(
+      dst.buffer,
+      dst.offset,
+      data.buffer,
+      data.byteOffset,
+      data.byteLength,
+    );
+  }
+
+  /** Submits everything recorded so far as one command buffer. */
+  submit(): void {
+    this.#endPass();
+    if (this.#encoder) {
+      this.device.queue.submit([this.#encoder.finish()]);
+      this.#encoder = undefined;
+    }
+    this.pool.afterSubmit();
+  }
+
+  /** Submits pending work and copies the given ranges back to the CPU. */
+  async read(ranges: BufferRange[]): Promise<ArrayBuffer[]> {
+    const total = ranges.reduce((s, r) => s + Math.ceil(r.size / 4) * 4, 0);
+    const staging = this.device.createBuffer({
+      size: Math.max(4, total),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    this.#endPass();
+    const enc = this.#encoderNow();
+    let at = 0;
+    for (const r of ranges) {
+      enc.copyBufferToBuffer(r.buffer, r.offset, staging, at, r.size);
+      at += Math.ceil(r.size / 4) * 4;
+    }
+    this.submit();
+    await staging.mapAsync(GPUMapMode.READ);
+    const whole = staging.getMappedRange();
+    const out: ArrayBuffer[] = [];
+    at = 0;
+    for (const r of ranges) {
+      out.push(whole.slice(at, at + r.size));
+      at += Math.ceil(r.size / 4) * 4;
+    }
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  /** Waits until the GPU has finished all submitted work. */
+  async sync(): Promise<void> {
+    this.submit();
+    await this.device.queue.onSubmittedWorkDone();
+  }
+}
+
+let current: Runtime | undefined;
+let creating: Promise<Runtime> | undefined;
+
+/** The process-wide runtime, created on first use. */
+export async function getRuntime(): Promise<Runtime> {
+  if (current) return current;
+  creating ??= Runtime.create().then((r) => (current = r));
+  return await creating;
+}
+
+/** The runtime after {@linkcode getRuntime} has resolved once; throws before that. */
+export function runtime(): Runtime {
+  if (!current) throw new Error("the GPU runtime is not initialised: await getRuntime() first");
+  return current;
+}

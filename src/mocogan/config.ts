@@ -1,0 +1,170 @@
+/**
+ * The model's configuration: fields, validation and presets.
+ *
+ * Field names map one-to-one to the reference's config keys (`imageSize` is `img`,
+ * `videoLength` is `T`, ...), see {@linkcode toReferenceConfig}.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** Stride-2 stages from the frame size down to the last map, as the reference computes them. */
+export function stagesFor(img: number): { stages: number; last: number } {
+  let n = 0;
+  while (img > 6 && img % 2 === 0 && img / 2 >= 4) {
+    img /= 2;
+    n++;
+  }
+  return { stages: n, last: img };
+}
+
+const int = (min: number) => z.number().int().min(min);
+
+/** The zod schema of {@linkcode MoCoGANConfig}; unknown keys are errors. */
+export const configSchema = z.object({
+  /** Frame size in pixels (square). */
+  imageSize: int(8).default(64),
+  /** Frames per training clip (T). */
+  videoLength: int(2).default(16),
+  /** Clips per batch. */
+  batchSize: int(2).default(4),
+  /** Discriminator width. */
+  ndf: int(1).default(16),
+  /** Generator width. */
+  ngf: int(1).default(16),
+  /** Content code size d_C. */
+  dimContent: int(1).default(50),
+  /** Motion code size d_M. */
+  dimMotion: int(1).default(10),
+  /** GRU width in the feedback variant. */
+  gruHidden: int(1).default(100),
+  /** Action categories (0: none). */
+  numCategories: int(0).default(0),
+  /** Motion network variant. */
+  motion: z.enum(["feedback", "iid"]).default("feedback"),
+  /** One-sided label smoothing target for real samples. */
+  realLabel: z.number().min(0).max(1).default(0.9),
+  /** Adam learning rate. */
+  lr: z.number().positive().default(2e-4),
+  /** Adam β1. */
+  beta1: z.number().min(0).lt(1).default(0.5),
+  /** Adam β2. */
+  beta2: z.number().min(0).lt(1).default(0.999),
+  /** Adam L2 weight decay. */
+  weightDecay: z.number().min(0).default(0),
+}).strict().superRefine((c, ctx) => {
+  const { stages } = stagesFor(c.imageSize);
+  if (stages < 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["imageSize"],
+      message: `${c.imageSize} px cannot be halved by the networks' stride-2 stages; ` +
+        "use an even size of 8 or more (e.g. 32, 48, 64, 96, 128)",
+    });
+    return;
+  }
+  if (c.videoLength < 2 ** stages) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["videoLength"],
+      message: `the video discriminator halves time ${stages} times at ${c.imageSize} px, ` +
+        `so videoLength must be at least ${2 ** stages} (got ${c.videoLength})`,
+    });
+  }
+  if (c.ngf * 2 ** (stages - 1) < 2) {
+    ctx.addIssue({ code: "custom", path: ["ngf"], message: "ngf is too small for this frame size" });
+  }
+  if (c.numCategories === 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["numCategories"],
+      message: "one category carries no information; use 0 (no categories) or at least 2",
+    });
+  }
+});
+
+/** A complete, validated configuration. */
+export type MoCoGANConfig = z.infer<typeof configSchema>;
+
+/** Raised for a configuration the networks cannot take; names the field and why. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Validates a partial configuration, filling defaults; throws {@linkcode ConfigError}. */
+export function resolveConfig(partial: Partial<MoCoGANConfig> = {}): MoCoGANConfig {
+  const r = configSchema.safeParse(partial);
+  if (!r.success) throw new ConfigError(formatIssues(r.error));
+  return r.data;
+}
+
+/** One line per zod issue: `field: message`. */
+export function formatIssues(e: z.ZodError): string {
+  return e.issues.map((i) => {
+    const at = i.path.join(".") || "config";
+    if (i.code === "unrecognized_keys") return `unknown config key(s): ${i.keys.join(", ")}`;
+    return `${at}: ${i.message}`;
+  }).join("; ");
+}
+
+/** Presets: `seed` (the seed's experiment), `paper` (64x64), `small` and `tiny` for CPUs. */
+export const PRESETS: Record<string, Partial<MoCoGANConfig>> = {
+  seed: { imageSize: 96, batchSize: 16, videoLength: 16, ndf: 64, ngf: 64 },
+  paper: { imageSize: 64, batchSize: 16, videoLength: 16, ndf: 64, ngf: 64 },
+  small: { imageSize: 64, batchSize: 4, videoLength: 16, ndf: 16, ngf: 16 },
+  tiny: {
+    imageSize: 32,
+    videoLength: 8,
+    batchSize: 8,
+    ndf: 16,
+    ngf: 16,
+    dimContent: 16,
+    dimMotion: 6,
+    gruHidden: 32,
+  },
+};
+
+/** The reference's config keys (`mocogan_ref.py`), for fixtures and PyTorch benchmarks. */
+export function toReferenceConfig(c: MoCoGANConfig): Record<string, number | string> {
+  return {
+    img: c.imageSize,
+    T: c.videoLength,
+    batch: c.batchSize,
+    ndf: c.ndf,
+    ngf: c.ngf,
+    d_c: c.dimContent,
+    d_m: c.dimMotion,
+    hidden: c.gruHidden,
+    n_cat: c.numCategories,
+    motion: c.motion,
+    real_label: c.realLabel,
+    lr: c.lr,
+    beta1: c.beta1,
+    beta2: c.beta2,
+    weight_decay: c.weightDecay,
+  };
+}
+
+/** Reads the reference's config keys (as found in a fixture's metadata). */
+export function fromReferenceConfig(r: Record<string, unknown>): Partial<MoCoGANConfig> {
+  const map: Record<string, keyof MoCoGANConfig> = {
+    img: "imageSize",
+    T: "videoLength",
+    batch: "batchSize",
+    ndf: "ndf",
+    ngf: "ngf",
+    d_c: "dimContent",
+    d_m: "dimMotion",
+    hidden: "gruHidden",
+    n_cat: "numCategories",
+    motion: "motion",
+    real_label: "realLabel",
+    lr: "lr",
+    beta1: "beta1",
+    beta2: "beta2",
+    weight_decay: "weightDecay",
+  };
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(r)) if (k in map) out[map[k]] = v;
+  return out as Partial<MoCoGANConfig>;
+}

@@ -1,0 +1,417 @@
+/**
+ * MoCoGAN: the four networks, one training iteration in the seed's order, generation,
+ * and state dicts with the reference's names.
+ *
+ * @module
+ */
+import { getRuntime, type Runtime } from "../gpu/runtime.ts";
+import { Network, NetworkBuilder } from "../nn/network.ts";
+import { Rng } from "../nn/random.ts";
+import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
+import { backward } from "../tensor/autograd.ts";
+import { add } from "../tensor/ops/arithmetic.ts";
+import { bceWithLogits, crossEntropy } from "../tensor/ops/loss.ts";
+import { concat, permute, repeat, slice, stack } from "../tensor/ops/layout.ts";
+import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
+import { type MoCoGANConfig, resolveConfig } from "./config.ts";
+import {
+  imageDiscriminatorLayers,
+  imageGeneratorLayers,
+  videoDiscriminatorLayers,
+} from "./layers.ts";
+import { declareMotionGenerator, motionCodes } from "./motion_generator.ts";
+import { checkStateDict, type StateDict } from "./state_dict.ts";
+
+/** The random draws of one training iteration, all flat and row-major. */
+export interface TrainInputs {
+  /** Real clips (B,3,T,H,W) in [−1, 1]. */
+  realVideos: Float32Array;
+  /** Content codes (B, d_C). */
+  contentNoise?: Float32Array;
+  /** Motion noise: (B, d_M) for feedback, (B, L, d_M) for iid. */
+  motionNoise?: Float32Array;
+  /** h₀ (B, d_M) for iid. */
+  motionH0?: Float32Array;
+  /** Fake videos' categories (B). */
+  categories?: Int32Array;
+  /** Real videos' categories (B). */
+  realCategories?: Int32Array;
+  /** Motion steps L (≥ T). */
+  motionLength?: number;
+  /** Window start o in [0, L − T]. */
+  motionOffset?: number;
+  /** Frame t in [0, T) that the image discriminator sees. */
+  frameIndex?: number;
+}
+
+/** Losses of one iteration, as optimised (after label smoothing). */
+export interface TrainLosses {
+  /** Video discriminator loss. */
+  videoD: number;
+  /** Image discriminator loss. */
+  imageD: number;
+  /** Generator (and motion network) loss. */
+  generator: number;
+}
+
+/** What {@linkcode MoCoGAN.trainStep} returns. */
+export interface TrainResult {
+  /** The three losses (read back unless `readLosses` is false). */
+  losses: TrainLosses;
+  /** With `captureGradients`: the gradient each optimiser applied, by state-dict name. */
+  gradients?: Record<string, Float32Array>;
+}
+
+/** Latent codes for generation. */
+export interface GenerateInputs {
+  /** Content codes (N, d_C). */
+  contentNoise?: Float32Array;
+  /** Motion noise: (N, d_M) for feedback, (N, L, d_M) for iid. */
+  motionNoise?: Float32Array;
+  /** h₀ (N, d_M) for iid. */
+  motionH0?: Float32Array;
+  /** Categories (N). */
+  categories?: Int32Array;
+  /** Frames per video (L). */
+  length: number;
+  /** Videos to make when no noise is given. */
+  count?: number;
+}
+
+/** Generated video: `data` is (N,3,L,H,W) in [−1, 1]. */
+export interface GeneratedVideo {
+  /** Frames, row-major. */
+  data: Float32Array;
+  /** [N, 3, L, H, W]. */
+  shape: [number, number, number, number, number];
+}
+
+const NETWORKS = [
+  "image_discriminator",
+  "video_discriminator",
+  "image_generator",
+  "motion_generator",
+] as const;
+
+/** The networks' names, as state-dict prefixes. */
+export type NetworkName = typeof NETWORKS[number];
+
+/** MoCoGAN on WebGPU. */
+export class MoCoGAN {
+  /** The validated configuration. */
+  readonly config: MoCoGANConfig;
+  /** The four networks by state-dict prefix. */
+  readonly nets: Record<NetworkName, Network>;
+  /** Draws the noise that callers do not pass in. */
+  readonly rng: Rng;
+  readonly #layers: Record<"image_discriminator" | "video_discriminator" | "image_generator", Layer[]>;
+  readonly #rt: Runtime;
+
+  private constructor(rt: Runtime, config: MoCoGANConfig, seed: number) {
+    this.#rt = rt;
+    this.config = config;
+    this.rng = new Rng(seed);
+    const initRng = new Rng(seed ^ 0x5eed);
+    this.#layers = {
+      image_discriminator: imageDiscriminatorLayers(config),
+      video_discriminator: videoDiscriminatorLayers(config),
+      image_generator: imageGeneratorLayers(config),
+    };
+    const adam = {
+      lr: config.lr,
+      beta1: config.beta1,
+      beta2: config.beta2,
+      weightDecay: config.weightDecay,
+    };
+    const build = (name: NetworkName) => {
+      const b = new NetworkBuilder();
+      if (name === "motion_generator") declareMotionGenerator(b, config);
+      else declareLayers(b, "main", this.#layers[name]);
+      return new Network(name, b, adam, initRng);
+    };
+    this.nets = Object.fromEntries(NETWORKS.map((n) => [n, build(n)])) as Record<
+      NetworkName,
+      Network
+    >;
+  }
+
+  /** Validates `config` (throws a ConfigError naming the field) and builds the networks. */
+  static async create(config: Partial<MoCoGANConfig> = {}, opts: { seed?: number } = {}) {
+    const c = resolveConfig(config);
+    const rt = await getRuntime();
+    return new MoCoGAN(rt, c, opts.seed ?? 0);
+  }
+
+  /** The GPU adapter's name. */
+  get adapterName(): string {
+    return this.#rt.gpu.adapterName;
+  }
+
+  /** Adam steps taken (the same for all four optimisers). */
+  get step(): number {
+    return this.nets.image_generator.adam.step;
+  }
+
+  #setTraining(on: boolean): void {
+    for (const n of NETWORKS) this.nets[n].training = on;
+  }
+
+  #run(name: "image_discriminator" | "video_discriminator" | "image_generator", x: Tensor) {
+    return runLayers(this.nets[name], "main", this.#layers[name], x);
+  }
+
+  #oneHot(cats: Int32Array): Tensor {
+    const n = this.config.numCategories;
+    const out = new Float32Array(cats.length * n);
+    cats.forEach((c, i) => {
+      if (!(c >= 0 && c < n)) throw new RangeError(`category ${c} is outside 0..${n - 1}`);
+      out[i * n + c] = 1;
+    });
+    return Tensor.from(out, [cats.length, n]);
+  }
+
+  /**
+   * Fake clips (B,3,T',H,W) for the motion window [offset, offset+T'), and the same
+   * frames as (B,T',3,H,W) for slicing single frames.
+   */
+  #fakeVideos(
+    content: Tensor,
+    motion: { noise: Tensor; h0?: Tensor; length: number },
+    offset: number,
+    frames: number,
+    onehot?: Tensor,
+  ): { clips: Tensor; byFrame: Tensor } {
+    const c = this.config, batch = content.shape[0];
+    const codes: Tensor[] = [];
+    let t = 0;
+    for (const zm of motionCodes(this.nets.motion_generator, c, { ...motion, onehot })) {
+      if (t >= offset && t < offset + frames) codes.push(zm);
+      t++;
+    }
+    const parts = [repeat(content, 1, frames)];
+    if (onehot) parts.push(repeat(onehot, 1, frames));
+    parts.push(stack(codes, 1));
+    const nz = c.dimContent + c.numCategories + c.dimMotion;
+    const z = concat(parts, 2).reshape([batch * frames, nz, 1, 1]);
+    const img = this.#run("image_generator", z);
+    const s = c.imageSize;
+    const byFrame = img.reshape([batch, frames, 3, s, s]);
+    return { clips: permute(byFrame, [0, 2, 1, 3, 4]), byFrame };
+  }
+
+  #frame(byFrame: Tensor, t: number): Tensor {
+    const [b, , ch, h, w] = byFrame.shape;
+    return slice(byFrame, 1, t, t + 1).reshape([b, ch, h, w]);
+  }
+
+  #videoD(x: Tensor): { real: Tensor; cats: Tensor | undefined } {
+    const h = this.#run("video_discriminator", x);
+    const n = this.config.numCategories;
+    return {
+      real: slice(h, 1, 0, 1),
+      cats: n > 0 ? slice(h, 1, 1, 1 + n) : undefined,
+    };
+  }
+
+  #upload(data: Float32Array | undefined, shape: number[], what: string, draw: () => Float32Array) {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const d = data ?? draw();
+    if (d.length !== n) {
+      throw new RangeError(`${what} has ${d.length} values; expected ${n} for shape [${shape}]`);
+    }
+    return Tensor.from(d, shape);
+  }
+
+  /** Draws the inputs that `x` leaves out, the way the seed's loop does. */
+  #completeInputs(x: TrainInputs) {
+    const c = this.config, B = c.batchSize, T = c.videoLength, rng = this.rng;
+    const L = x.motionLength ?? T;
+    if (!Number.isInteger(L) || L < T) throw new RangeError(`motionLength ${L} must be an integer ≥ ${T}`);
+    const o = x.motionOffset ?? rng.int(L - T + 1);
+    if (!Number.isInteger(o) || o < 0 || o > L - T) {
+      throw new RangeError(`motionOffset ${o} must be in 0..${L - T}`);
+    }
+    const t = x.frameIndex ?? rng.int(T);
+    if (!Number.isInteger(t) || t < 0 || t >= T) throw new RangeError(`frameIndex ${t} must be in 0..${T - 1}`);
+    const cats = c.numCategories
+      ? x.categories ?? Int32Array.from({ length: B }, () => rng.int(c.numCategories))
+      : undefined;
+    if (c.numCategories && !x.realCategories) {
+      throw new RangeError("realCategories are required when numCategories > 0");
+    }
+    return { L, o, t, cats };
+  }
+
+  /**
+   * One training iteration: video D, image D, then generator and motion network, each
+   * with its Adam step, all recorded into one submission.
+   */
+  async trainStep(
+    x: TrainInputs,
+    opts: { captureGradients?: boolean; readLosses?: boolean } = {},
+  ): Promise<TrainResult> {
+    const c = this.config, B = c.batchSize, T = c.videoLength, S = c.imageSize;
+    const { L, o, t, cats } = this.#completeInputs(x);
+    const n = this.nets;
+    this.#setTraining(true);
+    const lossTensors = await withScope((scope) => {
+      const real = this.#upload(x.realVideos, [B, 3, T, S, S], "realVideos", () => new Float32Array());
+      const content = this.#upload(x.contentNoise, [B, c.dimContent], "contentNoise", () =>
+        this.rng.normals(B * c.dimContent));
+      const iid = c.motion === "iid";
+      const noiseShape = iid ? [B, L, c.dimMotion] : [B, c.dimMotion];
+      const noise = this.#upload(x.motionNoise, noiseShape, "motionNoise", () =>
+        this.rng.normals(noiseShape[0] * noiseShape[1] * (noiseShape[2] ?? 1)));
+      const h0 = iid
+        ? this.#upload(x.motionH0, [B, c.dimMotion], "motionH0", () => this.rng.normals(B * c.dimMotion))
+        : undefined;
+      const realCats = c.numCategories ? Tensor.from(x.realCategories!, [B]) : undefined;
+      const catLabels = cats ? Tensor.from(cats, [B]) : undefined;
+      const onehot = cats ? this.#oneHot(cats) : undefined;
+      const one = Tensor.from(new Float32Array([1]), [1]);
+
+      const fake = this.#fakeVideos(content, { noise, h0, length: L }, o, T, onehot);
+      const realFrame = slice(real, 2, t, t + 1).reshape([B, 3, S, S]);
+      const fakeFrame = this.#frame(fake.byFrame, t);
+
+      // Video discriminator: real clips → real_label, detached fakes → 0.
+      const dvReal = this.#videoD(real), dvFake = this.#videoD(fake.clips.detach());
+      let lossDV = add(bceWithLogits(dvReal.real, c.realLabel), bceWithLogits(dvFake.real, 0));
+      if (realCats) lossDV = add(lossDV, crossEntropy(dvReal.cats!, realCats));
+      this.#optimise(["video_discriminator"], lossDV, one);
+
+      // Image discriminator on frame t.
+      const lossDI = add(
+        bceWithLogits(this.#run("image_discriminator", realFrame), c.realLabel),
+        bceWithLogits(this.#run("image_discriminator", fakeFrame.detach()), 0),
+      );
+      this.#optimise(["image_discriminator"], lossDI, one);
+
+      // Generator and motion network, through both (just updated) discriminators.
+      const dvGen = this.#videoD(fake.clips);
+      let lossG = add(
+        bceWithLogits(dvGen.real, c.realLabel),
+        bceWithLogits(this.#run("image_discriminator", fakeFrame), c.realLabel),
+      );
+      if (catLabels) lossG = add(lossG, crossEntropy(dvGen.cats!, catLabels));
+      this.#optimise(["image_generator", "motion_generator"], lossG, one);
+      const losses = [lossDV, lossDI, lossG];
+      scope.dispose(losses);
+      return losses;
+    });
+    let losses: TrainLosses = { videoD: NaN, imageD: NaN, generator: NaN };
+    if (opts.readLosses !== false || opts.captureGradients) {
+      const values = await this.#rt.read(lossTensors.map((l) => l.range()));
+      const [videoD, imageD, generator] = values.map((v) => new Float32Array(v)[0]);
+      losses = { videoD, imageD, generator };
+    } else this.#rt.submit();
+    for (const l of lossTensors) l.dispose();
+    const result: TrainResult = { losses };
+    if (opts.captureGradients) {
+      result.gradients = {};
+      for (const name of NETWORKS) {
+        for (const [k, v] of await n[name].grads.readAll()) result.gradients[`${name}.${k}`] = v;
+      }
+    }
+    return result;
+  }
+
+  #optimise(names: NetworkName[], loss: Tensor, one: Tensor): void {
+    const params = names.flatMap((n) => this.nets[n].parameters());
+    const grads = backward(loss, params, one);
+    for (const n of names) {
+      this.nets[n].setGrads(grads);
+      this.nets[n].step();
+    }
+    for (const g of grads.values()) g.dispose();
+  }
+
+  /** Generates videos in evaluation mode (running BatchNorm statistics). */
+  async generate(g: GenerateInputs): Promise<GeneratedVideo> {
+    const c = this.config, S = c.imageSize, L = g.length;
+    const N = g.contentNoise ? g.contentNoise.length / c.dimContent : g.count ?? 1;
+    if (!Number.isInteger(N) || N < 1) throw new RangeError("contentNoise must hold whole (N, d_C) rows");
+    if (!Number.isInteger(L) || L < 1) throw new RangeError(`length ${L} must be a positive integer`);
+    this.#setTraining(false);
+    try {
+      return await withScope(async () => {
+        const frames = noGrad(() => {
+          const iid = c.motion === "iid";
+          const content = this.#upload(g.contentNoise, [N, c.dimContent], "contentNoise", () =>
+            this.rng.normals(N * c.dimContent));
+          const noiseShape = iid ? [N, L, c.dimMotion] : [N, c.dimMotion];
+          const noise = this.#upload(g.motionNoise, noiseShape, "motionNoise", () =>
+            this.rng.normals(noiseShape.reduce((a, b) => a * b, 1)));
+          const h0 = iid
+            ? this.#upload(g.motionH0, [N, c.dimMotion], "motionH0", () => this.rng.normals(N * c.dimMotion))
+            : undefined;
+          let onehot: Tensor | undefined;
+          if (c.numCategories) {
+            const cats = g.categories ?? Int32Array.from({ length: N }, () => this.rng.int(c.numCategories));
+            onehot = this.#oneHot(cats);
+          }
+          return this.#fakeVideos(content, { noise, h0, length: L }, 0, L, onehot).clips;
+        });
+        const data = await frames.read();
+        return { data, shape: [N, 3, L, S, S] as [number, number, number, number, number] };
+      });
+    } finally {
+      this.#setTraining(true);
+    }
+  }
+
+  /** Every parameter, BatchNorm buffer and Adam moment, with the reference's names. */
+  async stateDict(opts: { optimizer?: boolean } = {}): Promise<StateDict> {
+    const out: StateDict = {};
+    for (const name of NETWORKS) {
+      const net = this.nets[name];
+      for (const [k, v] of await net.params.readAll()) out[`${name}.${k}`] = v;
+      for (const [k, t] of net.buffers) out[`${name}.${k}`] = await t.read();
+      if (opts.optimizer !== false) {
+        for (const [k, v] of await net.adam.expAvg.readAll()) out[`adam/${name}.${k}.exp_avg`] = v;
+        for (const [k, v] of await net.adam.expAvgSq.readAll()) {
+          out[`adam/${name}.${k}.exp_avg_sq`] = v;
+        }
+      }
+    }
+    if (opts.optimizer !== false) out["adam/step"] = new Float32Array([this.step]);
+    return out;
+  }
+
+  /** Expected shape of every state-dict entry (parameters, buffers, Adam state). */
+  stateShapes(): Map<string, number[]> {
+    const shapes = new Map<string, number[]>();
+    for (const name of NETWORKS) {
+      const net = this.nets[name];
+      for (const s of net.params.slots.values()) {
+        shapes.set(`${name}.${s.name}`, s.shape);
+        shapes.set(`adam/${name}.${s.name}.exp_avg`, s.shape);
+        shapes.set(`adam/${name}.${s.name}.exp_avg_sq`, s.shape);
+      }
+      for (const s of net.bufferSpecs.values()) shapes.set(`${name}.${s.name}`, s.shape);
+    }
+    shapes.set("adam/step", [1]);
+    return shapes;
+  }
+
+  /**
+   * Loads weights (and Adam state when present). Every tensor is checked before any is
+   * loaded: a missing or misshapen one throws a StateDictError naming it and both shapes.
+   */
+  loadStateDict(sd: StateDict, opts: { shapes?: Record<string, number[]> } = {}): void {
+    const shapes = this.stateShapes();
+    const withAdam = checkStateDict(sd, shapes, opts.shapes);
+    for (const name of NETWORKS) {
+      const net = this.nets[name];
+      for (const s of net.params.slots.values()) {
+        net.params.write(s.name, sd[`${name}.${s.name}`]);
+        if (withAdam) {
+          net.adam.expAvg.write(s.name, sd[`adam/${name}.${s.name}.exp_avg`]);
+          net.adam.expAvgSq.write(s.name, sd[`adam/${name}.${s.name}.exp_avg_sq`]);
+        }
+      }
+      for (const [k, t] of net.buffers) this.#rt.write(t.range(), sd[`${name}.${k}`]);
+      if (withAdam) net.adam.step = sd["adam/step"][0];
+    }
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The motion network R_M: a GRU that turns noise into one motion code per frame.
+ *
+ * - `feedback` (the seed's): h₀ = 0, x₁ = ε, hₜ = GRU(xₜ, hₜ₋₁), xₜ₊₁ = Linear(hₜ),
+ *   z_M(t) = BatchNorm1d(xₜ₊₁) (no affine, batch statistics per time step).
+ * - `iid` (the paper's): h₀ and every eₜ are noise, hₜ = GRU(eₜ, hₜ₋₁), z_M(t) = hₜ.
+ *
+ * A category one-hot, when present, is appended to the GRU input at every step.
+ *
+ * @module
+ */
+import type { NetworkBuilder } from "../nn/network.ts";
+import type { Network } from "../nn/network.ts";
+import { xavierInit } from "../nn/init.ts";
+import { batchNorm } from "../tensor/ops/batch_norm.ts";
+import { linear } from "../tensor/ops/conv.ts";
+import { gruCell } from "../tensor/ops/gru_cell.ts";
+import { concat, slice } from "../tensor/ops/layout.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import type { MoCoGANConfig } from "./config.ts";
+
+/** The GRU's hidden width: `gruHidden` for feedback, d_M for iid. */
+export function motionHidden(c: MoCoGANConfig): number {
+  return c.motion === "feedback" ? c.gruHidden : c.dimMotion;
+}
+
+/** Declares R_M's parameters and buffers with the reference's names and initialisation. */
+export function declareMotionGenerator(b: NetworkBuilder, c: MoCoGANConfig): void {
+  const h = motionHidden(c), input = c.dimMotion + c.numCategories;
+  const gruBias = new Float32Array(3 * h);
+  gruBias.fill(1, h, 2 * h); // update-gate bias 1 (gate order r, z, n): carry the state over
+  b.param("gru.weight_ih", [3 * h, input], xavierInit([3 * h, input]));
+  b.param("gru.weight_hh", [3 * h, h], xavierInit([3 * h, h]));
+  b.param("gru.bias_ih", [3 * h], { kind: "values", values: gruBias });
+  b.param("gru.bias_hh", [3 * h], { kind: "values", values: gruBias.slice() });
+  if (c.motion === "feedback") {
+    b.param("linear.weight", [c.dimMotion, h], xavierInit([c.dimMotion, h]));
+    b.param("linear.bias", [c.dimMotion], { kind: "constant", value: 0 });
+    b.buffer("bn.running_mean", [c.dimMotion], { kind: "constant", value: 0 });
+    b.buffer("bn.running_var", [c.dimMotion], { kind: "constant", value: 1 });
+  }
+}
+
+/** Inputs of one motion run. */
+export interface MotionInputs {
+  /** ε (B, d_M) for feedback; e (B, L, d_M) for iid. */
+  noise: Tensor;
+  /** Steps to run (L). */
+  length: number;
+  /** Category one-hots (B, n_cat), if any. */
+  onehot?: Tensor;
+  /** h₀ (B, d_M) for iid. */
+  h0?: Tensor;
+}
+
+/**
+ * Runs R_M step by step and yields z_M(t) (B, d_M) for t = 0..length−1, so that callers
+ * can stop early or stream frames.
+ */
+export function* motionCodes(net: Network, c: MoCoGANConfig, m: MotionInputs): Generator<Tensor> {
+  const batch = m.noise.shape[0];
+  const gru = {
+    weightIh: net.p("gru.weight_ih"),
+    weightHh: net.p("gru.weight_hh"),
+    biasIh: net.p("gru.bias_ih"),
+    biasHh: net.p("gru.bias_hh"),
+  };
+  const withCategory = (x: Tensor) => (m.onehot ? concat([x, m.onehot], 1) : x);
+  if (c.motion === "feedback") {
+    let h = Tensor.zeros([batch, c.gruHidden]);
+    let x = m.noise;
+    for (let t = 0; t < m.length; t++) {
+      h = gruCell(withCategory(x), h, gru);
+      x = linear(h, net.p("linear.weight"), net.p("linear.bias"));
+      yield batchNorm(x, {
+        runningMean: net.b("bn.running_mean"),
+        runningVar: net.b("bn.running_var"),
+        training: net.training,
+      });
+    }
+  } else {
+    if (!m.h0) throw new Error("the iid motion network needs h0");
+    let h = m.h0;
+    for (let t = 0; t < m.length; t++) {
+      const e = slice(m.noise, 1, t, t + 1).reshape([batch, c.dimMotion]);
+      h = gruCell(withCategory(e), h, gru);
+      yield h;
+    }
+  }
+}

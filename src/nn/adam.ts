@@ -1,0 +1,70 @@
+/**
+ * Adam over one network's flat parameter buffer.
+ *
+ * @module
+ */
+import { adamUpdate } from "../../kernels/adam.ts";
+import { runtime } from "../gpu/runtime.ts";
+import { launchFlat } from "../tensor/ops/launch.ts";
+import { Tensor } from "../tensor/tensor.ts";
+import type { FlatBuffer } from "./param_store.ts";
+
+/** Adam's settings, PyTorch names. */
+export interface AdamOptions {
+  /** Learning rate. */
+  lr: number;
+  /** First-moment decay. */
+  beta1: number;
+  /** Second-moment decay. */
+  beta2: number;
+  /** Added to the denominator (PyTorch's default 1e-8). */
+  eps?: number;
+  /** L2 penalty added to the gradient. */
+  weightDecay?: number;
+}
+
+/** Adam state for one network: moments in the parameters' layout and the step count. */
+export class Adam {
+  /** First moments. */
+  readonly expAvg: FlatBuffer;
+  /** Second moments. */
+  readonly expAvgSq: FlatBuffer;
+  /** Steps taken so far. */
+  step = 0;
+  #opts: Required<AdamOptions>;
+  #hyper: Tensor;
+
+  /** Creates zeroed moments shaped like `params` (factory builds a FlatBuffer alike). */
+  constructor(opts: AdamOptions, makeLike: () => FlatBuffer) {
+    this.#opts = { eps: 1e-8, weightDecay: 0, ...opts };
+    this.expAvg = makeLike();
+    this.expAvgSq = makeLike();
+    // Uploaded, not cleared: a recorded clear would run after the first queue write.
+    this.#hyper = Tensor.from(new Float32Array(2), [2], true);
+  }
+
+  /**
+   * Records one update of `params` with `grads`. The bias corrections are computed here
+   * in float64, as PyTorch does, and uploaded before the step's commands run.
+   */
+  update(params: FlatBuffer, grads: FlatBuffer): void {
+    this.step++;
+    const o = this.#opts;
+    const bc1 = 1 - o.beta1 ** this.step, bc2 = 1 - o.beta2 ** this.step;
+    runtime().write(this.#hyper.range(), new Float32Array([o.lr / bc1, Math.sqrt(bc2)]));
+    const n = params.length;
+    const code = adamUpdate(n, {
+      beta1: o.beta1,
+      beta2: o.beta2,
+      eps: o.eps,
+      weightDecay: o.weightDecay,
+    });
+    launchFlat("adam", code, [
+      grads.whole(),
+      this.#hyper,
+      params.whole(),
+      this.expAvg.whole(),
+      this.expAvgSq.whole(),
+    ], n);
+  }
+}

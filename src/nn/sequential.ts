@@ -1,0 +1,91 @@
+/**
+ * Layer stacks named like PyTorch's `nn.Sequential` (`main.0.weight`, `main.1.running_mean`),
+ * run with BatchNorm and the activation after it fused into one kernel pair.
+ *
+ * @module
+ */
+import type { ActivationKind } from "../../kernels/elementwise.ts";
+import { activate } from "../tensor/ops/activation.ts";
+import { batchNorm } from "../tensor/ops/batch_norm.ts";
+import { conv, convTranspose, linear } from "../tensor/ops/conv.ts";
+import type { Tensor } from "../tensor/tensor.ts";
+import { defaultWeightInit } from "./init.ts";
+import type { Network, NetworkBuilder } from "./network.ts";
+
+/** One layer of a stack. */
+export type Layer =
+  | { kind: "conv"; cin: number; cout: number; kernel: number[]; stride: number; pad: number }
+  | { kind: "convTranspose"; cin: number; cout: number; kernel: number[]; stride: number; pad: number }
+  | { kind: "batchNorm"; channels: number }
+  | { kind: "activation"; activation: ActivationKind; slope?: number }
+  | { kind: "flatten" }
+  | { kind: "linear"; in: number; out: number };
+
+/** Declares the parameters and buffers of `layers` under `${prefix}.{index}`. */
+export function declareLayers(b: NetworkBuilder, prefix: string, layers: Layer[]): void {
+  layers.forEach((l, i) => {
+    const at = `${prefix}.${i}`;
+    switch (l.kind) {
+      case "conv":
+      case "convTranspose": {
+        const shape = l.kind === "conv"
+          ? [l.cout, l.cin, ...l.kernel]
+          : [l.cin, l.cout, ...l.kernel];
+        b.param(`${at}.weight`, shape, defaultWeightInit(shape));
+        break;
+      }
+      case "batchNorm":
+        b.param(`${at}.weight`, [l.channels], { kind: "constant", value: 1 });
+        b.param(`${at}.bias`, [l.channels], { kind: "constant", value: 0 });
+        b.buffer(`${at}.running_mean`, [l.channels], { kind: "constant", value: 0 });
+        b.buffer(`${at}.running_var`, [l.channels], { kind: "constant", value: 1 });
+        break;
+      case "linear": {
+        const init = defaultWeightInit([l.out, l.in]);
+        b.param(`${at}.weight`, [l.out, l.in], init);
+        b.param(`${at}.bias`, [l.out], init);
+        break;
+      }
+    }
+  });
+}
+
+/** Runs `layers` (declared under `prefix`) on `x`. */
+export function runLayers(net: Network, prefix: string, layers: Layer[], x: Tensor): Tensor {
+  for (let i = 0; i < layers.length; i++) {
+    const l = layers[i], at = `${prefix}.${i}`;
+    switch (l.kind) {
+      case "conv":
+        x = conv(x, net.p(`${at}.weight`), { stride: l.stride, padding: l.pad });
+        break;
+      case "convTranspose":
+        x = convTranspose(x, net.p(`${at}.weight`), { stride: l.stride, padding: l.pad });
+        break;
+      case "batchNorm": {
+        const next = layers[i + 1];
+        const fused = next?.kind === "activation" ? next : undefined;
+        x = batchNorm(x, {
+          weight: net.p(`${at}.weight`),
+          bias: net.p(`${at}.bias`),
+          runningMean: net.b(`${at}.running_mean`),
+          runningVar: net.b(`${at}.running_var`),
+          training: net.training,
+          activation: fused?.activation,
+          slope: fused?.slope,
+        });
+        if (fused) i++;
+        break;
+      }
+      case "activation":
+        x = activate(x, l.activation, l.slope);
+        break;
+      case "flatten":
+        x = x.reshape([x.shape[0], -1]);
+        break;
+      case "linear":
+        x = linear(x, net.p(`${at}.weight`), net.p(`${at}.bias`));
+        break;
+    }
+  }
+  return x;
+}

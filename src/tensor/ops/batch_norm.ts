@@ -1,0 +1,103 @@
+/**
+ * BatchNorm1d/2d/3d with a fused activation.
+ *
+ * @module
+ */
+import * as k from "../../../kernels/batch_norm.ts";
+import type { ActivationKind } from "../../../kernels/elementwise.ts";
+import { record, Tensor } from "../tensor.ts";
+import { launch, launchFlat } from "./launch.ts";
+
+/** Options of {@linkcode batchNorm}. */
+export interface BatchNormOptions {
+  /** Scale γ (C); omit for `affine=False`. */
+  weight?: Tensor;
+  /** Shift β (C); given together with `weight`. */
+  bias?: Tensor;
+  /** Running mean (C), updated in place in training mode. */
+  runningMean: Tensor;
+  /** Running variance (C), updated in place in training mode. */
+  runningVar: Tensor;
+  /** Batch statistics (and running updates) when true; running statistics when false. */
+  training: boolean;
+  /** Running-statistics momentum (PyTorch's default 0.1). */
+  momentum?: number;
+  /** Added to the variance (PyTorch's default 1e-5). */
+  eps?: number;
+  /** Activation applied after the affine transform. */
+  activation?: ActivationKind;
+  /** LeakyReLU slope. */
+  slope?: number;
+}
+
+/** act(BatchNorm(x)) for x (N, C, ...spatial). */
+export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
+  const [n, c] = x.shape;
+  const sh = { n, c, s: x.size / (n * c) };
+  const eps = o.eps ?? 1e-5, act = o.activation ?? "none", affine = o.weight !== undefined;
+  if (affine && !o.bias) throw new Error("batchNorm: weight given without bias");
+  const stats = Tensor.empty([2 * c]);
+  if (o.training) {
+    if (n * sh.s < 2) {
+      throw new Error(
+        `BatchNorm in training mode needs more than one value per channel, got input [${x.shape}]`,
+      );
+    }
+    launch("bn_stats", k.batchNormStats(sh, eps, o.momentum ?? 0.1), [
+      x,
+      o.runningMean,
+      o.runningVar,
+      stats,
+    ], [c, 1, 1]);
+  } else {
+    launchFlat("bn_running", k.batchNormRunningStats(c, eps), [o.runningMean, o.runningVar, stats], c);
+  }
+  const params = affine ? [o.weight!, o.bias!] : [];
+  const y = Tensor.empty(x.shape);
+  launchFlat("bn_apply", k.batchNormApply(sh, affine, act, o.slope), [x, stats, ...params, y], y.size);
+  const out = record(y, [x, ...params], "batchNorm", (dy, need) => {
+    const grads: (Tensor | undefined)[] = [];
+    if (!o.training) {
+      const dx = Tensor.empty(x.shape);
+      launchFlat("bn_backward_eval", k.batchNormBackwardEval(sh, affine, act, o.slope), [
+        y,
+        dy,
+        stats,
+        ...(affine ? [o.weight!] : []),
+        dx,
+      ], dx.size);
+      return [dx];
+    }
+    const sums = Tensor.empty([2 * c]);
+    const dgamma = affine ? Tensor.empty([c]) : undefined;
+    const dbeta = affine ? Tensor.empty([c]) : undefined;
+    launch("bn_backward_sums", k.batchNormBackwardSums(sh, affine, act, o.slope), [
+      x,
+      y,
+      dy,
+      stats,
+      sums,
+      ...(affine ? [dgamma!, dbeta!] : []),
+    ], [c, 1, 1]);
+    if (need[0]) {
+      const dx = Tensor.empty(x.shape);
+      launchFlat("bn_backward_data", k.batchNormBackwardData(sh, affine, act, o.slope), [
+        x,
+        y,
+        dy,
+        stats,
+        sums,
+        ...(affine ? [o.weight!] : []),
+        dx,
+      ], dx.size);
+      grads.push(dx);
+    } else grads.push(undefined);
+    sums.dispose();
+    grads.push(need[1] ? dgamma : (dgamma?.dispose(), undefined));
+    grads.push(need[2] ? dbeta : (dbeta?.dispose(), undefined));
+    return grads;
+  });
+  // The statistics must outlive the op for its backward pass; they are freed with the
+  // step's scope like any other intermediate.
+  return out;
+}

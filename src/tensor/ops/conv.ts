@@ -1,0 +1,153 @@
+/**
+ * Convolution, transposed convolution and linear layers, all on the one implicit-GEMM
+ * kernel family of `kernels/conv_gemm.ts`.
+ *
+ * @module
+ */
+import { type ConvGeometry, planConvGemm } from "../../../kernels/conv_gemm.ts";
+import { runtime } from "../../gpu/runtime.ts";
+import { record, Tensor } from "../tensor.ts";
+import { launch } from "./launch.ts";
+import { channelSum } from "./reduce.ts";
+
+/** Stride and padding per spatial dimension (a single number applies to all). */
+export interface ConvOptions {
+  /** Stride. */
+  stride?: number | number[];
+  /** Zero padding on each side. */
+  padding?: number | number[];
+}
+
+/** Pads 1-, 2- or 3-d spatial sizes to the kernels' three dimensions (leading ones). */
+function to3(v: readonly number[]): number[] {
+  return [...Array(3 - v.length).fill(1), ...v];
+}
+
+function spatialOpt(v: number | number[] | undefined, dims: number, dflt: number): number[] {
+  const a = v === undefined ? Array(dims).fill(dflt) : typeof v === "number" ? Array(dims).fill(v) : v;
+  if (a.length !== dims) throw new Error(`expected ${dims} stride/padding values, got ${a.length}`);
+  return [...Array(3 - dims).fill(dflt), ...a];
+}
+
+/** Runs one GEMM plan (with its split-K reduction when planned) into `out`. */
+function runGemm(
+  mode: "forward" | "data" | "weight",
+  g: ConvGeometry,
+  inputs: Tensor[],
+  out: Tensor,
+  opts: { bias?: Tensor; accumulate?: boolean } = {},
+): void {
+  const rt = runtime();
+  const plan = planConvGemm(mode, g, {
+    bias: opts.bias !== undefined,
+    accumulate: opts.accumulate,
+    targetGroups: rt.gpu.isSoftware ? 16 : 512,
+  });
+  const label = `conv_${mode}`;
+  if (plan.splits === 1) {
+    launch(label, plan.code, [...inputs, ...(opts.bias ? [opts.bias] : []), out], plan.grid);
+    return;
+  }
+  const partial = Tensor.empty([plan.scratch]);
+  launch(label, plan.code, [...inputs, partial], plan.grid);
+  launch(`${label}_reduce`, plan.reduceCode!, [
+    partial,
+    ...(opts.bias ? [opts.bias] : []),
+    out,
+  ], [Math.ceil(plan.reduceThreads / 256), 1, 1]);
+  partial.dispose();
+}
+
+function geometry(
+  x: readonly number[],
+  w: readonly number[],
+  o: ConvOptions,
+  transposed: boolean,
+): { g: ConvGeometry; outShape: number[] } {
+  const dims = x.length - 2;
+  if (dims < 1 || dims > 3 || w.length !== x.length) {
+    throw new Error(`convolution needs (N,C,spatial...) input and matching weight; got [${x}] and [${w}]`);
+  }
+  const stride = spatialOpt(o.stride, dims, 1), pad = spatialOpt(o.padding, dims, 0);
+  const kernel = to3(w.slice(2));
+  const inS = to3(x.slice(2));
+  const [wOut, wIn] = transposed ? [w[1], w[0]] : [w[0], w[1]];
+  if (x[1] !== (transposed ? w[0] : w[1])) {
+    throw new Error(`input has ${x[1]} channels but the weight [${w}] expects ${transposed ? w[0] : w[1]}`);
+  }
+  const outS = inS.map((s, i) =>
+    transposed
+      ? (s - 1) * stride[i] - 2 * pad[i] + kernel[i]
+      : Math.floor((s + 2 * pad[i] - kernel[i]) / stride[i]) + 1
+  );
+  if (outS.some((s) => s < 1)) throw new Error(`convolution of [${x}] by [${w}] has an empty output`);
+  // A transposed convolution is the data-gradient form of the convolution that maps its
+  // output back to its input, so its geometry is that convolution's.
+  const g: ConvGeometry = transposed
+    ? { batch: x[0], cin: wOut, cout: wIn, inSize: outS, outSize: inS, kernel, stride, pad }
+    : { batch: x[0], cin: wIn, cout: wOut, inSize: inS, outSize: outS, kernel, stride, pad };
+  return { g, outShape: [x[0], wOut, ...outS.slice(3 - dims)] };
+}
+
+/** N-d convolution (1 to 3 spatial dims) without bias, like torch's `F.conv{1,2,3}d`. */
+export function conv(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
+  const { g, outShape } = geometry(x.shape, w.shape, opts, false);
+  const y = Tensor.empty(outShape);
+  runGemm("forward", g, [w, x], y);
+  return record(y, [x, w], "conv", (dy, need) => {
+    let dx: Tensor | undefined, dw: Tensor | undefined;
+    if (need[0]) runGemm("data", g, [w, dy], dx = Tensor.empty(x.shape));
+    if (need[1]) runGemm("weight", g, [dy, x], dw = Tensor.empty(w.shape));
+    return [dx, dw];
+  });
+}
+
+/**
+ * N-d transposed convolution without bias or output padding, like torch's
+ * `F.conv_transpose{1,2,3}d`; the weight is (Cin, Cout, ...kernel).
+ */
+export function convTranspose(x: Tensor, w: Tensor, opts: ConvOptions = {}): Tensor {
+  const { g, outShape } = geometry(x.shape, w.shape, opts, true);
+  const y = Tensor.empty(outShape);
+  runGemm("data", g, [w, x], y);
+  return record(y, [x, w], "convTranspose", (dy, need) => {
+    let dx: Tensor | undefined, dw: Tensor | undefined;
+    if (need[0]) runGemm("forward", g, [w, dy], dx = Tensor.empty(x.shape));
+    if (need[1]) runGemm("weight", g, [x, dy], dw = Tensor.empty(w.shape));
+    return [dx, dw];
+  });
+}
+
+/** y = x·wᵀ + b for x (N, in), w (out, in), b (out). */
+export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
+  if (x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[1]) {
+    throw new Error(`linear: input [${x.shape}] does not match weight [${w.shape}]`);
+  }
+  const [n, i] = x.shape, o = w.shape[0];
+  const g: ConvGeometry = {
+    batch: n,
+    cin: i,
+    cout: o,
+    inSize: [1, 1, 1],
+    outSize: [1, 1, 1],
+    kernel: [1, 1, 1],
+    stride: [1, 1, 1],
+    pad: [0, 0, 0],
+  };
+  const y = Tensor.empty([n, o]);
+  runGemm("forward", g, [w, x], y, { bias: b });
+  const inputs = b ? [x, w, b] : [x, w];
+  return record(y, inputs, "linear", (dy, need) => {
+    let dx: Tensor | undefined, dw: Tensor | undefined, db: Tensor | undefined;
+    if (need[0]) runGemm("data", g, [w, dy], dx = Tensor.empty(x.shape));
+    if (need[1]) runGemm("weight", g, [dy, x], dw = Tensor.empty(w.shape));
+    if (b && need[2]) db = sumRows(dy);
+    return [dx, dw, db];
+  });
+}
+
+
+/** Sums a (N, C) matrix over rows. */
+function sumRows(dy: Tensor): Tensor {
+  return channelSum(dy.reshape([dy.shape[0], dy.shape[1], 1]));
+}

@@ -1,0 +1,118 @@
+/**
+ * Concatenation, slicing, repetition and permutation, with gradients.
+ *
+ * @module
+ */
+import { axisCopy, permute as permuteKernel } from "../../../kernels/layout.ts";
+import { record, Tensor } from "../tensor.ts";
+import { launchFlat } from "./launch.ts";
+
+function view(shape: readonly number[], axis: number) {
+  return {
+    outer: shape.slice(0, axis).reduce((a, b) => a * b, 1),
+    inner: shape.slice(axis + 1).reduce((a, b) => a * b, 1),
+  };
+}
+
+function normAxis(axis: number, rank: number): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) throw new Error(`axis ${axis} is out of range for rank ${rank}`);
+  return a;
+}
+
+/** Copies x[..., start:start+count, ...] (along `axis`) into y at `at`. */
+function copyAlong(
+  x: Tensor,
+  y: Tensor,
+  axis: number,
+  srcStart: number,
+  dstStart: number,
+  count: number,
+  accumulate = false,
+): void {
+  const v = view(x.shape, axis);
+  const code = axisCopy(
+    v,
+    { axis: x.shape[axis], start: srcStart },
+    { axis: y.shape[axis], start: dstStart },
+    count,
+    accumulate,
+  );
+  launchFlat("axis_copy", code, [x, y], v.outer * count * v.inner);
+}
+
+/** Joins tensors along `axis`; all other dimensions must match. */
+export function concat(xs: Tensor[], axis: number): Tensor {
+  const ax = normAxis(axis, xs[0].shape.length);
+  for (const x of xs) {
+    if (x.shape.length !== xs[0].shape.length || x.shape.some((d, i) => i !== ax && d !== xs[0].shape[i])) {
+      throw new Error(`concat: shapes ${xs.map((t) => `[${t.shape}]`).join(", ")} differ off axis ${ax}`);
+    }
+  }
+  const shape = [...xs[0].shape];
+  shape[ax] = xs.reduce((s, x) => s + x.shape[ax], 0);
+  const y = Tensor.empty(shape);
+  let at = 0;
+  const starts: number[] = [];
+  for (const x of xs) {
+    starts.push(at);
+    copyAlong(x, y, ax, 0, at, x.shape[ax]);
+    at += x.shape[ax];
+  }
+  return record(y, xs, "concat", (dy, need) =>
+    xs.map((x, i) => {
+      if (!need[i]) return undefined;
+      const dx = Tensor.empty(x.shape);
+      copyAlong(dy, dx, ax, starts[i], 0, x.shape[ax]);
+      return dx;
+    }));
+}
+
+/** x[..., start:end, ...] along `axis` (a copy). */
+export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
+  const ax = normAxis(axis, x.shape.length);
+  if (start < 0 || end > x.shape[ax] || start >= end) {
+    throw new Error(`slice ${start}:${end} is out of range for axis ${ax} of [${x.shape}]`);
+  }
+  const shape = [...x.shape];
+  shape[ax] = end - start;
+  const y = Tensor.empty(shape);
+  copyAlong(x, y, ax, start, 0, end - start);
+  return record(y, [x], "slice", (dy) => {
+    const dx = Tensor.zeros(x.shape);
+    copyAlong(dy, dx, ax, 0, start, end - start);
+    return [dx];
+  });
+}
+
+/** Stacks equally shaped tensors along a new `axis`. */
+export function stack(xs: Tensor[], axis: number): Tensor {
+  const ax = normAxis(axis, xs[0].shape.length + 1);
+  return concat(xs.map((x) => x.reshape([...x.shape.slice(0, ax), 1, ...x.shape.slice(ax)])), ax);
+}
+
+/** Repeats x `times` along a new `axis` (broadcasting a size-1 dimension). */
+export function repeat(x: Tensor, axis: number, times: number): Tensor {
+  const ax = normAxis(axis, x.shape.length + 1);
+  const x1 = x.reshape([...x.shape.slice(0, ax), 1, ...x.shape.slice(ax)]);
+  const shape = [...x1.shape];
+  shape[ax] = times;
+  const y = Tensor.empty(shape);
+  for (let t = 0; t < times; t++) copyAlong(x1, y, ax, 0, t, 1);
+  return record(y, [x], "repeat", (dy) => {
+    const dx = Tensor.zeros(x1.shape);
+    for (let t = 0; t < times; t++) copyAlong(dy, dx, ax, t, 0, 1, true);
+    return [dx.reshape(x.shape)];
+  });
+}
+
+/** y = x.permute(perm) (a copy). */
+export function permute(x: Tensor, perm: number[]): Tensor {
+  if (perm.length !== x.shape.length || [...perm].sort().some((p, i) => p !== i)) {
+    throw new Error(`permute: [${perm}] is not a permutation of ${x.shape.length} axes`);
+  }
+  const y = Tensor.empty(perm.map((p) => x.shape[p]));
+  launchFlat("permute", permuteKernel(x.shape, perm), [x, y], x.size);
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  return record(y, [x], "permute", (dy) => [permute(dy, inverse)]);
+}

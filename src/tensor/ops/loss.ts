@@ -1,0 +1,32 @@
+/**
+ * Losses: binary cross-entropy with logits and cross-entropy, both means.
+ *
+ * @module
+ */
+import * as k from "../../../kernels/loss.ts";
+import { record, Tensor } from "../tensor.ts";
+import { launch, launchFlat } from "./launch.ts";
+
+/** mean(BCEWithLogits(x, target)) for a constant target; a one-element tensor. */
+export function bceWithLogits(x: Tensor, target: number): Tensor {
+  const loss = Tensor.empty([1]);
+  launch("bce", k.bceWithLogits(x.size, target), [x, loss], [1, 1, 1]);
+  return record(loss, [x], "bce", (dl) => {
+    const dx = Tensor.empty(x.shape);
+    launchFlat("bce_backward", k.bceWithLogitsBackward(x.size, target), [x, dl, dx], x.size);
+    return [dx];
+  });
+}
+
+/** mean cross-entropy of logits (N, C) against `labels` (an int32 tensor of N). */
+export function crossEntropy(x: Tensor, labels: Tensor): Tensor {
+  const [n, c] = x.shape;
+  if (labels.size !== n) throw new Error(`crossEntropy: ${labels.size} labels for ${n} rows`);
+  const loss = Tensor.empty([1]);
+  launch("cross_entropy", k.crossEntropy(n, c), [x, labels, loss], [1, 1, 1]);
+  return record(loss, [x], "crossEntropy", (dl) => {
+    const dx = Tensor.empty(x.shape);
+    launchFlat("cross_entropy_backward", k.crossEntropyBackward(n, c), [x, labels, dl, dx], n);
+    return [dx];
+  });
+}

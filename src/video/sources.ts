@@ -1,0 +1,239 @@
+/**
+ * Loading a training data set from wherever the user points: a folder of videos (one
+ * sub-folder per category), one video file, a `.txt` list of files, `-` for stdin, or
+ * `shapes` for the built-in synthetic set.
+ *
+ * @module
+ */
+
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { ByteReader } from "./byte_reader.ts";
+import { decodeFrames } from "./decode.ts";
+import { DataError } from "./errors.ts";
+import { assertFfmpeg } from "./ffmpeg.ts";
+import { extensionOf, IMAGE_EXTENSIONS, isMediaPath, VIDEO_EXTENSIONS } from "./formats.ts";
+import { rawRgbFrames } from "./raw_rgb.ts";
+import { resizeToSquare } from "./resize.ts";
+import { shapesDataset, type ShapesOptions } from "./shapes.ts";
+import type { VideoEntry, VideoSet } from "./video_set.ts";
+import { readY4m, Y4M_MAGIC } from "./y4m.ts";
+
+/** Options of {@linkcode loadVideoSet}. */
+export interface LoadVideoSetOptions {
+  /**
+   * Where the videos are: a folder (files below it, recursively; the first-level
+   * sub-folder names the category, files directly inside get "default"), a video or
+   * strip-image file, a `.txt` list (one path per line, relative to the list, `#`
+   * comments; the category is each file's folder name), `-` for stdin (Y4M, or raw
+   * rgb24 with `inputSize`), or `shapes` for the built-in set (`./shapes` for a folder
+   * of that name).
+   */
+  data: string;
+  /** Side S of the square frames to store. */
+  size: number;
+  /** Keep every n-th frame of each video at load time (default 1: all). */
+  everyNth?: number;
+  /** Frame size of a raw rgb24 stdin stream; without it stdin must be Y4M. */
+  inputSize?: { width: number; height: number };
+  /** Receives one-line warnings, e.g. a file skipped because it could not be decoded. */
+  onWarning?: (message: string) => void;
+  /** Called after each file is decoded, for a progress display. */
+  onProgress?: (done: number, total: number) => void;
+  /** The stream that `-` reads; default `Deno.stdin.readable`. */
+  stdin?: ReadableStream<Uint8Array>;
+  /** Settings of the `shapes` set (default 128 videos of 24 to 48 frames, seed 0). */
+  shapes?: Partial<Omit<ShapesOptions, "size">>;
+  /** ffmpeg processes decoding at once (default 2). */
+  concurrency?: number;
+  /** Aborting stops decoding. */
+  signal?: AbortSignal;
+}
+
+interface FileItem {
+  path: string;
+  name: string;
+  category: string;
+}
+
+/**
+ * Loads every video into memory as `size` x `size` RGB24 frames. Undecodable files are
+ * skipped with a warning; a `DataError` is thrown only when no usable video is left.
+ *
+ * @example
+ * ```ts
+ * import { loadVideoSet } from "./sources.ts";
+ * const data = await loadVideoSet({ data: "weizmann-actions", size: 64, onWarning: console.warn });
+ * console.log(data.categories, data.videos.length);
+ * ```
+ */
+export async function loadVideoSet(options: LoadVideoSetOptions): Promise<VideoSet> {
+  const { data, size, everyNth = 1 } = options;
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`bad frame size ${size}`);
+  if (!Number.isInteger(everyNth) || everyNth < 1) throw new RangeError(`bad everyNth ${everyNth}`);
+  if (data === "shapes") {
+    return shapesDataset({
+      videos: 128,
+      length: { min: 24, max: 48 },
+      seed: 0,
+      ...options.shapes,
+      size,
+    });
+  }
+  if (data === "-") return await loadStdin(options);
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(data);
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new DataError(
+      `data ${data} does not exist; give a folder of videos, a video file, a .txt list, ` +
+        `- for stdin, or shapes`,
+    );
+  }
+  let items: FileItem[];
+  if (info.isDirectory) {
+    items = await listFolder(data);
+    if (items.length === 0) {
+      throw new DataError(
+        `no video files found under ${data}; expected ${VIDEO_EXTENSIONS.join(" ")} or ` +
+          `image strips (${IMAGE_EXTENSIONS.join(" ")})`,
+      );
+    }
+  } else if (extensionOf(data) === ".txt") {
+    items = await readList(data);
+    if (items.length === 0) throw new DataError(`no video files are listed in ${data}`);
+  } else {
+    items = [{ path: data, name: basename(data), category: "default" }];
+  }
+  return await decodeAll(items, data, options);
+}
+
+/** Every media file below `root` (not hidden), sorted, with its category. */
+async function listFolder(root: string): Promise<FileItem[]> {
+  const items: FileItem[] = [];
+  const walk = async (dir: string) => {
+    const entries = [];
+    for await (const e of Deno.readDir(dir)) if (!e.name.startsWith(".")) entries.push(e);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      // Follow symbolic links, but a broken one is just skipped.
+      const isDir = e.isSymlink
+        ? await Deno.stat(path).then((s) => s.isDirectory, () => null)
+        : e.isDirectory;
+      if (isDir === null) continue;
+      if (isDir) await walk(path);
+      else if (isMediaPath(e.name)) {
+        const name = relative(root, path);
+        const parts = name.split("/");
+        items.push({ path, name, category: parts.length > 1 ? parts[0] : "default" });
+      }
+    }
+  };
+  await walk(root);
+  return items;
+}
+
+/** The files named in a list file, relative to its folder. */
+async function readList(listPath: string): Promise<FileItem[]> {
+  const text = await Deno.readTextFile(listPath);
+  const base = dirname(listPath);
+  const items: FileItem[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const path = resolve(base, line);
+    items.push({ path, name: line, category: basename(dirname(path)) });
+  }
+  return items;
+}
+
+/** Decodes files with a small pool of ffmpeg processes, keeping the list's order. */
+async function decodeAll(
+  items: FileItem[],
+  data: string,
+  options: LoadVideoSetOptions,
+): Promise<VideoSet> {
+  const { size, everyNth = 1, signal, onWarning = () => {}, onProgress } = options;
+  await assertFfmpeg(); // a missing ffmpeg is fatal, not a per-file warning
+  const results: (Uint8Array[] | null)[] = new Array(items.length).fill(null);
+  let next = 0, done = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      const frames: Uint8Array[] = [];
+      try {
+        for await (const f of decodeFrames(items[i].path, { size, everyNth, signal })) {
+          frames.push(f);
+        }
+        if (frames.length > 0) results[i] = frames;
+        else onWarning(`skipping ${items[i].name}: no frames could be decoded`);
+      } catch (e) {
+        if (!(e instanceof DataError)) throw e;
+        onWarning(`skipping ${items[i].name}: ${e.message}`);
+      }
+      onProgress?.(++done, items.length);
+    }
+  };
+  const pool = Math.max(1, Math.min(options.concurrency ?? 2, items.length));
+  await Promise.all(Array.from({ length: pool }, worker));
+  const entries = items.map((item, i) => ({ item, frames: results[i] }))
+    .filter((e): e is { item: FileItem; frames: Uint8Array[] } => e.frames !== null);
+  if (entries.length === 0) {
+    throw new DataError(
+      items.length === 1
+        ? `${data} could not be decoded as a video (see the warning above)`
+        : `none of the ${items.length} video files in ${data} could be decoded (see the warnings)`,
+    );
+  }
+  // Categories are those with a usable video, sorted, so indices do not depend on order.
+  const categories = [...new Set(entries.map((e) => e.item.category))].sort();
+  return {
+    categories,
+    videos: entries.map(({ item, frames }) => ({
+      name: item.name,
+      category: categories.indexOf(item.category),
+      frames,
+    })),
+  };
+}
+
+/** Reads `-`: one or more concatenated Y4M streams, or one raw rgb24 video. */
+async function loadStdin(options: LoadVideoSetOptions): Promise<VideoSet> {
+  const { size, everyNth = 1, inputSize } = options;
+  if (!options.stdin && Deno.stdin.isTerminal()) {
+    throw new DataError(
+      "stdin is a terminal; pipe a video into it, e.g. ffmpeg -i clip.mp4 -f yuv4mpegpipe - | ...",
+    );
+  }
+  const reader = new ByteReader(options.stdin ?? Deno.stdin.readable);
+  const magic = new TextDecoder().decode(await reader.peek(Y4M_MAGIC.length));
+  if (magic.length === 0) {
+    await reader.cancel();
+    throw new DataError("stdin is empty: expected a YUV4MPEG2 stream or raw rgb24 frames");
+  }
+  const videos: VideoEntry[] = [];
+  const counts: number[] = [];
+  const add = (video: number, rgb: Uint8Array, width: number, height: number) => {
+    while (videos.length <= video) {
+      videos.push({ name: `stdin#${videos.length}`, category: 0, frames: [] });
+      counts.push(0);
+    }
+    // everyNth counts frames within each video, as for files.
+    if (counts[video]++ % everyNth === 0) {
+      videos[video].frames.push(resizeToSquare(rgb, { width, height, size }));
+    }
+  };
+  if (magic === Y4M_MAGIC || !inputSize) {
+    for await (const f of readY4m(reader, { source: "stdin" })) {
+      add(f.video, f.rgb, f.width, f.height);
+    }
+  } else {
+    for await (const rgb of rawRgbFrames(reader, { ...inputSize, source: "stdin" })) {
+      add(0, rgb, inputSize.width, inputSize.height);
+    }
+  }
+  const usable = videos.filter((v) => v.frames.length > 0);
+  if (usable.length === 0) throw new DataError("stdin held no video frames");
+  return { categories: ["default"], videos: usable };
+}
