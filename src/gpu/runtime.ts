@@ -127,7 +127,7 @@ export class Runtime {
     this.device.queue.writeBuffer(
       dst.buffer,
       dst.offset,
-      data.buffer,
+      data.buffer as ArrayBuffer,
       data.byteOffset,
       data.byteLength,
     );

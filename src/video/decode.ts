@@ -105,7 +105,9 @@ export async function* decodeFrames(
     }
   }
   const status = await child.status;
-  const message = lastLine(await stderr);
+  // ffmpeg starts its messages with the input's name, which ours already gives.
+  let message = lastLine(await stderr);
+  if (message.startsWith(`${path}: `)) message = message.slice(path.length + 2);
   signal?.throwIfAborted();
   if (!status.success) {
     throw new DataError(`cannot decode ${path}: ${message || `ffmpeg exit code ${status.code}`}`);

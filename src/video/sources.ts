@@ -170,6 +170,8 @@ async function decodeAll(
         else onWarning(`skipping ${items[i].name}: no frames could be decoded`);
       } catch (e) {
         if (!(e instanceof DataError)) throw e;
+        // A single file's error is thrown below as is, not as a warning.
+        if (items.length === 1) throw e;
         onWarning(`skipping ${items[i].name}: ${e.message}`);
       }
       onProgress?.(++done, items.length);
@@ -182,7 +184,7 @@ async function decodeAll(
   if (entries.length === 0) {
     throw new DataError(
       items.length === 1
-        ? `${data} could not be decoded as a video (see the warning above)`
+        ? `${data} holds no video frames`
         : `none of the ${items.length} video files in ${data} could be decoded (see the warnings)`,
     );
   }

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { DataError, decodeFrames } from "../../src/video/mod.ts";
 import {
   ffmpeg,

@@ -1,5 +1,5 @@
-import { assertEquals, assertRejects } from "./_assert.ts";
-import { assertFfmpeg, DataError, decodeFrames, probeVideo } from "../../src/video/mod.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
+import { assertFfmpeg, DataError, probeVideo } from "../../src/video/mod.ts";
 import { join, makeTestsrc, tempDir } from "./_fixtures.ts";
 
 Deno.test("assertFfmpeg finds ffmpeg and reports its version", async () => {
@@ -8,16 +8,35 @@ Deno.test("assertFfmpeg finds ffmpeg and reports its version", async () => {
 });
 
 Deno.test("a missing ffmpeg is a DataError that says how to install it", async () => {
-  Deno.env.set("MOCOGAN_FFMPEG", "/nonexistent/ffmpeg");
-  try {
-    const e = await assertRejects(() => assertFfmpeg(), DataError);
-    assertEquals(/not found at \/nonexistent\/ffmpeg.*install/.test(e.message), true, e.message);
-    // Decoding reports the same, before touching the file.
-    await assertRejects(() => decodeFrames("x.mp4", { size: 8 }).next(), DataError, "install");
-  } finally {
-    Deno.env.delete("MOCOGAN_FFMPEG");
+  // In a child process: the environment is shared by tests running in parallel.
+  const mod = new URL("../../src/video/mod.ts", import.meta.url);
+  const script = `
+    import * as v from "${mod}";
+    const tries = {
+      assert: () => v.assertFfmpeg(),
+      decode: () => v.decodeFrames("x.mp4", { size: 8 }).next(),
+      load: () => v.loadVideoSet({ data: ".", size: 8 }),
+      output: () => v.checkVideoOutput("out.mp4"),
+      y4m: () => v.checkVideoOutput("out.y4m"),
+    };
+    const out = {};
+    for (const [k, f] of Object.entries(tries)) {
+      out[k] = await f().then(() => "ok", (e) => e.name + ": " + e.message);
+    }
+    console.log(JSON.stringify(out));`;
+  const { stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-config", script],
+    env: { MOCOGAN_FFMPEG: "/nonexistent/ffmpeg" },
+  }).output();
+  const out = JSON.parse(new TextDecoder().decode(stdout) || new TextDecoder().decode(stderr));
+  for (const k of ["assert", "decode", "load", "output"]) {
+    assert(
+      out[k].startsWith("DataError: ffmpeg was not found at /nonexistent/ffmpeg") &&
+        out[k].includes("install it"),
+      `${k}: ${out[k]}`,
+    );
   }
-  await assertFfmpeg(); // failures are not cached
+  assertEquals(out.y4m, "ok"); // .y4m output needs no ffmpeg
 });
 
 Deno.test("probeVideo reads size, rate and frame count", async () => {

@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertRejects } from "./_assert.ts";
+import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { DataError, readY4m, type Y4mFrame, Y4mWriter } from "../../src/video/mod.ts";
 import { chunkedStream, ffmpeg, meanAbsDiff, splitFrames } from "./_fixtures.ts";
 

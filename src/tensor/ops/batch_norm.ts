@@ -56,46 +56,50 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
   const y = Tensor.empty(x.shape);
   launchFlat("bn_apply", k.batchNormApply(sh, affine, act, o.slope), [x, stats, ...params, y], y.size);
   const out = record(y, [x, ...params], "batchNorm", (dy, need) => {
-    const grads: (Tensor | undefined)[] = [];
-    if (!o.training) {
-      const dx = Tensor.empty(x.shape);
-      launchFlat("bn_backward_eval", k.batchNormBackwardEval(sh, affine, act, o.slope), [
-        y,
-        dy,
-        stats,
-        ...(affine ? [o.weight!] : []),
-        dx,
-      ], dx.size);
-      return [dx];
-    }
-    const sums = Tensor.empty([2 * c]);
-    const dgamma = affine ? Tensor.empty([c]) : undefined;
-    const dbeta = affine ? Tensor.empty([c]) : undefined;
-    launch("bn_backward_sums", k.batchNormBackwardSums(sh, affine, act, o.slope), [
-      x,
-      y,
-      dy,
-      stats,
-      sums,
-      ...(affine ? [dgamma!, dbeta!] : []),
-    ], [c, 1, 1]);
-    if (need[0]) {
-      const dx = Tensor.empty(x.shape);
-      launchFlat("bn_backward_data", k.batchNormBackwardData(sh, affine, act, o.slope), [
+    const grads: (Tensor | undefined)[] = [undefined, undefined, undefined];
+    // Per-channel sums of g and g·x̂: the γ and β gradients, and (in training) part of dx.
+    let sums: Tensor | undefined;
+    if (o.training || (affine && (need[1] || need[2]))) {
+      sums = Tensor.empty([2 * c]);
+      const dgamma = affine ? Tensor.empty([c]) : undefined;
+      const dbeta = affine ? Tensor.empty([c]) : undefined;
+      launch("bn_backward_sums", k.batchNormBackwardSums(sh, affine, act, o.slope), [
         x,
         y,
         dy,
         stats,
         sums,
-        ...(affine ? [o.weight!] : []),
-        dx,
-      ], dx.size);
-      grads.push(dx);
-    } else grads.push(undefined);
-    sums.dispose();
-    grads.push(need[1] ? dgamma : (dgamma?.dispose(), undefined));
-    grads.push(need[2] ? dbeta : (dbeta?.dispose(), undefined));
-    return grads;
+        ...(affine ? [dgamma!, dbeta!] : []),
+      ], [c, 1, 1]);
+      grads[1] = dgamma;
+      grads[2] = dbeta;
+    }
+    if (need[0]) {
+      const dx = Tensor.empty(x.shape);
+      const gamma = affine ? [o.weight!] : [];
+      if (o.training) {
+        launchFlat("bn_backward_data", k.batchNormBackwardData(sh, affine, act, o.slope), [
+          x,
+          y,
+          dy,
+          stats,
+          sums!,
+          ...gamma,
+          dx,
+        ], dx.size);
+      } else {
+        launchFlat("bn_backward_eval", k.batchNormBackwardEval(sh, affine, act, o.slope), [
+          y,
+          dy,
+          stats,
+          ...gamma,
+          dx,
+        ], dx.size);
+      }
+      grads[0] = dx;
+    }
+    sums?.dispose();
+    return grads.slice(0, 1 + params.length);
   });
   // The statistics must outlive the op for its backward pass; they are freed with the
   // step's scope like any other intermediate.

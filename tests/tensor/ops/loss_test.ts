@@ -1,0 +1,36 @@
+import { bceWithLogits, crossEntropy } from "../../../src/tensor/ops/loss.ts";
+import { Tensor } from "../../../src/tensor/tensor.ts";
+import * as ref from "../../reference/losses.ts";
+import { randnRef, ref as mk } from "../../reference/util.ts";
+import { checkOp } from "../_gpu.ts";
+
+Deno.test("bceWithLogits against targets 0, 0.9 and 1, including extreme logits", async () => {
+  for (const target of [0, 0.9, 1]) {
+    const x = randnRef([7], 1, 3);
+    x.data[0] = 60;
+    x.data[1] = -60;
+    await checkOp({
+      label: `bce ${target}`,
+      inputs: { x },
+      run: (t) => bceWithLogits(t.x, target),
+      expected: mk([1], [ref.bceWithLogits(x, target)]),
+      dy: mk([1], [0.7]),
+      grads: { x: ref.bceWithLogitsBackward(x, target, 0.7) },
+    });
+  }
+});
+
+Deno.test("crossEntropy over (N, C) with integer labels", async () => {
+  for (const [n, c] of [[5, 3], [1, 2], [300, 4]]) {
+    const x = randnRef([n, c], 2, 3);
+    const labels = Int32Array.from({ length: n }, (_, i) => (i * 7) % c);
+    await checkOp({
+      label: `crossEntropy ${n}x${c}`,
+      inputs: { x },
+      run: (t) => crossEntropy(t.x, Tensor.from(labels, [n])),
+      expected: mk([1], [ref.crossEntropy(x, labels)]),
+      dy: mk([1], [1.3]),
+      grads: { x: ref.crossEntropyBackward(x, labels, 1.3) },
+    });
+  }
+});
