@@ -18,7 +18,7 @@ import { join, resolve } from "node:path";
 import { getGpu } from "../src/gpu/device.ts";
 import { PRESETS, resolveConfig } from "../src/mocogan/config.ts";
 import { formatMemory, mb, memoryCheck, type MemoryReport } from "./memory.ts";
-import { estimatePeak } from "./peak.ts";
+import { estimatePeak, withContention } from "./machine.ts";
 import { benchPreset, type PresetResult } from "./preset.ts";
 import { formatProfile, table } from "./profiler.ts";
 import { findTorchPython, runReferenceBench, type TorchPython, type TorchResult } from "./torch.ts";
@@ -38,6 +38,21 @@ export interface PresetReport {
   torchCommand?: string[];
   /** Why the reference did not run or failed. */
   torchError?: string;
+  /** Share of all CPUs' time that other processes took during our run and the reference's. */
+  cpuUsedByOthers: { ours?: number; torch?: number };
+}
+
+/** Above this share of the CPUs used by other processes, a run's timing is flagged. */
+const BUSY_WARNING = 0.1;
+
+function flagBusy(what: string, busy: number | undefined): number | undefined {
+  if (busy !== undefined && busy > BUSY_WARNING) {
+    log(
+      `  WARNING: other processes used ${(100 * busy).toFixed(0)}% of the CPUs during ${what}; ` +
+        "its timing is unreliable",
+    );
+  }
+  return busy;
 }
 
 function options() {
@@ -232,11 +247,13 @@ async function main(): Promise<void> {
 
   const reports: Record<string, PresetReport> = {};
   for (const name of o.presets) {
-    const report: PresetReport = {};
+    const report: PresetReport = { cpuUsedByOthers: {} };
     reports[name] = report;
     log(`${name}: ours (${o.warmup} warm-up + ${o.steps} timed steps)`);
     try {
-      report.ours = await runChild(name, o);
+      const [ours, busy] = await withContention(() => runChild(name, o));
+      report.ours = ours;
+      report.cpuUsedByOthers.ours = flagBusy(`our ${name} run`, busy);
     } catch (e) {
       report.oursError = (e as Error).message;
       log(`  ${report.oursError}`);
@@ -244,15 +261,18 @@ async function main(): Promise<void> {
     if (torch) {
       log(`${name}: torch`);
       try {
-        const t = await runReferenceBench({
-          python: torch.python,
-          reference: o.reference,
-          preset: name,
-          config: resolveConfig(PRESETS[name]),
-          steps: o.steps,
-          threads: o.threads,
-          device: torchDevice,
-        });
+        const [t, busy] = await withContention(() =>
+          runReferenceBench({
+            python: torch.python,
+            reference: o.reference,
+            preset: name,
+            config: resolveConfig(PRESETS[name]),
+            steps: o.steps,
+            threads: o.threads,
+            device: torchDevice,
+          })
+        );
+        report.cpuUsedByOthers.torch = flagBusy(`the reference's ${name} run`, busy);
         report.torch = t.result;
         report.torchCommand = t.command;
         log(`  ${t.result.sec_per_step} s/step, ${t.result.gen_fps} fps`);
@@ -271,6 +291,16 @@ async function main(): Promise<void> {
       "GFLOP/s: analytic conv/linear/GRU FLOPs per step (bench/flops.ts) / median s/step; " +
       "'of peak' against the estimate above.",
   );
+  const busy = Object.entries(reports).flatMap(([name, r]) =>
+    Object.entries(r.cpuUsedByOthers).filter(([, b]) => b !== undefined && b > BUSY_WARNING)
+      .map(([side, b]) => `${name}/${side} ${(100 * b!).toFixed(0)}%`)
+  );
+  if (busy.length) {
+    console.log(
+      `WARNING: other processes used the CPUs during some runs (${busy.join(", ")}); ` +
+        "on a CPU adapter and with torch on the CPU those timings are unreliable.",
+    );
+  }
   for (const [name, r] of Object.entries(reports)) {
     if (r.ours) {
       const l = r.ours.losses;

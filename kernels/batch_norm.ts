@@ -8,7 +8,7 @@
  * @module
  */
 import { activation, type ActivationKind } from "./elementwise.ts";
-import { bindings, f32, flatMain, WG, workgroupSums } from "./common.ts";
+import { bindings, f32, flatMain, PRECISE_TANH, WG, workgroupSums } from "./common.ts";
 
 /** Sizes and options shared by the BatchNorm kernels. */
 export interface BatchNormShape {
@@ -48,7 +48,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   if (lid == 0u) {
     let v = acc[0] / ${f32(count)};
     STATS[c] = mean;
-    STATS[${sh.c}u + c] = inverseSqrt(v + ${f32(eps)});
+    STATS[${sh.c}u + c] = 1.0 / sqrt(v + ${f32(eps)});
     RM[c] = (1.0 - ${m}) * RM[c] + ${m} * mean;
     RV[c] = (1.0 - ${m}) * RV[c] + ${m} * v * ${f32(count / Math.max(1, count - 1))};
   }
@@ -60,7 +60,7 @@ export function batchNormRunningStats(c: number, eps: number): string {
   return `${bindings(["RM", "RV"], ["STATS"])}
 ${flatMain(c)}
   STATS[i] = RM[i];
-  STATS[${c}u + i] = inverseSqrt(RV[i] + ${f32(eps)});
+  STATS[${c}u + i] = 1.0 / sqrt(RV[i] + ${f32(eps)});
 }`;
 }
 
@@ -74,6 +74,7 @@ export function batchNormApply(
   const a = activation(act, slope);
   const total = sh.n * sh.c * sh.s;
   return `${bindings(["X", "STATS", ...(affine ? ["GAMMA", "BETA"] : [])], ["Y"])}
+${PRECISE_TANH}
 ${flatMain(total)}
   let c = (i / ${sh.s}u) % ${sh.c}u;
   var x = (X[i] - STATS[c]) * STATS[${sh.c}u + c];

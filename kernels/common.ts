@@ -69,3 +69,20 @@ fn reduceAll(lid: u32) {
   }
 }`;
 }
+
+/**
+ * tanh accurate to float32 precision on every adapter. Built-in `tanh` loses relative
+ * precision near zero on some drivers (lavapipe computes it from exponentials: 1e-4
+ * relative error for small outputs, visible in generated frames), so small inputs use
+ * the odd Taylor series and larger ones 1 − 2/(e^{2|x|} + 1), which cannot overflow.
+ */
+export const PRECISE_TANH = `
+fn tanhPrecise(x: f32) -> f32 {
+  let a = abs(x);
+  if (a < 0.25) {
+    let x2 = x * x;
+    return x * (1.0 + x2 * (-0.33333333 + x2 * (0.13333333 + x2 * (-0.053968254 + x2 * (0.021869489 + x2 * -0.0088632355)))));
+  }
+  let t = 1.0 - 2.0 / (exp(2.0 * min(a, 20.0)) + 1.0);
+  return select(-t, t, x >= 0.0);
+}`;

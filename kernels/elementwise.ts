@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { bindings, f32, flatMain } from "./common.ts";
+import { bindings, f32, flatMain, PRECISE_TANH } from "./common.ts";
 
 /** An activation's forward and backward expressions in WGSL. */
 export interface Activation {
@@ -28,8 +28,7 @@ export function activation(kind: ActivationKind, slope = 0.2): Activation {
         backward: `select(dy * ${f32(slope)}, dy, y > 0.0)`,
       };
     case "tanh":
-      // Clamped: some drivers' tanh returns NaN where exp overflows; tanh(15) is 1 in f32.
-      return { forward: "tanh(clamp(x, -15.0, 15.0))", backward: "dy * (1.0 - y * y)" };
+      return { forward: "tanhPrecise(x)", backward: "dy * (1.0 - y * y)" };
     case "sigmoid":
       return { forward: "1.0 / (1.0 + exp(-x))", backward: "dy * y * (1.0 - y)" };
   }
@@ -42,6 +41,7 @@ export type ActivationKind = "none" | "relu" | "leakyRelu" | "tanh" | "sigmoid";
 export function activationForward(n: number, kind: ActivationKind, slope?: number): string {
   const a = activation(kind, slope);
   return `${bindings(["X"], ["Y"])}
+${PRECISE_TANH}
 ${flatMain(n)}
   let x = X[i];
   Y[i] = ${a.forward};

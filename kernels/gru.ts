@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { bindings, flatMain } from "./common.ts";
+import { bindings, flatMain, PRECISE_TANH } from "./common.ts";
 
 const gates = (hidden: number) => `
   let b = i / ${hidden}u;
@@ -15,12 +15,13 @@ const gates = (hidden: number) => `
   let r = 1.0 / (1.0 + exp(-(GI[o] + GH[o])));
   let z = 1.0 / (1.0 + exp(-(GI[o + ${hidden}u] + GH[o + ${hidden}u])));
   let ghn = GH[o + ${2 * hidden}u];
-  let n = tanh(clamp(GI[o + ${2 * hidden}u] + r * ghn, -15.0, 15.0));
+  let n = tanhPrecise(GI[o + ${2 * hidden}u] + r * ghn);
   let hp = H[i];`;
 
 /** h' from gi, gh (B, 3H) and h (B, H). Bindings: GI, GH, H, HOUT. */
 export function gruCellForward(batch: number, hidden: number): string {
   return `${bindings(["GI", "GH", "H"], ["HOUT"])}
+${PRECISE_TANH}
 ${flatMain(batch * hidden)}${gates(hidden)}
   HOUT[i] = (1.0 - z) * n + z * hp;
 }`;
@@ -29,6 +30,7 @@ ${flatMain(batch * hidden)}${gates(hidden)}
 /** Gradients dgi, dgh (B, 3H) and dh (B, H). Bindings: GI, GH, H, DHOUT, DGI, DGH, DH. */
 export function gruCellBackward(batch: number, hidden: number): string {
   return `${bindings(["GI", "GH", "H", "DHOUT"], ["DGI", "DGH", "DH"])}
+${PRECISE_TANH}
 ${flatMain(batch * hidden)}${gates(hidden)}
   let d = DHOUT[i];
   let dn = d * (1.0 - z) * (1.0 - n * n);

@@ -46,7 +46,9 @@ export function permute(shape: readonly number[], perm: readonly number[]): stri
   // source dimension each output dimension came from.
   const lines: string[] = [];
   for (let d = outShape.length - 1; d >= 0; d--) {
-    lines.push(`src += (rest % ${outShape[d]}u) * ${inStrides[perm[d]]}u; rest = rest / ${outShape[d]}u;`);
+    lines.push(
+      `src += (rest % ${outShape[d]}u) * ${inStrides[perm[d]]}u; rest = rest / ${outShape[d]}u;`,
+    );
   }
   return `${bindings(["X"], ["Y"])}
 ${flatMain(total)}

@@ -5,7 +5,7 @@
  * @module
  */
 import { BufferPool } from "./buffer_pool.ts";
-import { type GpuContext, getGpu } from "./device.ts";
+import { getGpu, type GpuContext } from "./device.ts";
 import { PipelineCache } from "./pipeline_cache.ts";
 
 /** A byte range of a GPU buffer, as bound to a kernel. */

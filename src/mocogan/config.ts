@@ -18,10 +18,47 @@ export function stagesFor(img: number): { stages: number; last: number } {
   return { stages: n, last: img };
 }
 
-const int = (min: number) => z.number().int().min(min);
+const int = (min: number): z.ZodNumber => z.number().int().min(min);
 
-/** The zod schema of {@linkcode MoCoGANConfig}; unknown keys are errors. */
-export const configSchema = z.object({
+/** The model's configuration; the fields are the reference's config keys, renamed. */
+export interface MoCoGANConfig {
+  /** Frame size in pixels (square); the reference's `img`. */
+  imageSize: number;
+  /** Frames per training clip; the reference's `T`. */
+  videoLength: number;
+  /** Clips per batch; `batch`. */
+  batchSize: number;
+  /** Discriminator width; `ndf`. */
+  ndf: number;
+  /** Generator width; `ngf`. */
+  ngf: number;
+  /** Content code size; `d_c`. */
+  dimContent: number;
+  /** Motion code size; `d_m`. */
+  dimMotion: number;
+  /** GRU width of the feedback variant; `hidden`. */
+  gruHidden: number;
+  /** Action categories, 0 for none; `n_cat`. */
+  numCategories: number;
+  /** Motion network variant; `motion`. */
+  motion: "feedback" | "iid";
+  /** One-sided label smoothing target; `real_label`. */
+  realLabel: number;
+  /** Adam learning rate; `lr`. */
+  lr: number;
+  /** Adam β1; `beta1`. */
+  beta1: number;
+  /** Adam β2; `beta2`. */
+  beta2: number;
+  /** Adam L2 weight decay; `weight_decay`. */
+  weightDecay: number;
+}
+
+/**
+ * The fields of {@linkcode MoCoGANConfig} with their defaults, before the cross-field
+ * checks (config layers validate partial documents with `configFields.partial()`).
+ */
+export const configFields = z.object({
   /** Frame size in pixels (square). */
   imageSize: int(8).default(64),
   /** Frames per training clip (T). */
@@ -52,39 +89,44 @@ export const configSchema = z.object({
   beta2: z.number().min(0).lt(1).default(0.999),
   /** Adam L2 weight decay. */
   weightDecay: z.number().min(0).default(0),
-}).strict().superRefine((c, ctx) => {
-  const { stages } = stagesFor(c.imageSize);
-  if (stages < 1) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["imageSize"],
-      message: `${c.imageSize} px cannot be halved by the networks' stride-2 stages; ` +
-        "use an even size of 8 or more (e.g. 32, 48, 64, 96, 128)",
-    });
-    return;
-  }
-  if (c.videoLength < 2 ** stages) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["videoLength"],
-      message: `the video discriminator halves time ${stages} times at ${c.imageSize} px, ` +
-        `so videoLength must be at least ${2 ** stages} (got ${c.videoLength})`,
-    });
-  }
-  if (c.ngf * 2 ** (stages - 1) < 2) {
-    ctx.addIssue({ code: "custom", path: ["ngf"], message: "ngf is too small for this frame size" });
-  }
-  if (c.numCategories === 1) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["numCategories"],
-      message: "one category carries no information; use 0 (no categories) or at least 2",
-    });
-  }
-});
+}).strict();
 
-/** A complete, validated configuration. */
-export type MoCoGANConfig = z.infer<typeof configSchema>;
+/** The zod schema of {@linkcode MoCoGANConfig}: defaults filled, unknown keys are errors. */
+export const configSchema: z.ZodType<MoCoGANConfig, z.ZodTypeDef, unknown> = configFields
+  .superRefine((c, ctx) => {
+    const { stages } = stagesFor(c.imageSize);
+    if (stages < 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["imageSize"],
+        message: `${c.imageSize} px cannot be halved by the networks' stride-2 stages; ` +
+          "use an even size of 8 or more (e.g. 32, 48, 64, 96, 128)",
+      });
+      return;
+    }
+    if (c.videoLength < 2 ** stages) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["videoLength"],
+        message: `the video discriminator halves time ${stages} times at ${c.imageSize} px, ` +
+          `so videoLength must be at least ${2 ** stages} (got ${c.videoLength})`,
+      });
+    }
+    if (c.ngf * 2 ** (stages - 1) < 2) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ngf"],
+        message: "ngf is too small for this frame size",
+      });
+    }
+    if (c.numCategories === 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["numCategories"],
+        message: "one category carries no information; use 0 (no categories) or at least 2",
+      });
+    }
+  });
 
 /** Raised for a configuration the networks cannot take; names the field and why. */
 export class ConfigError extends Error {

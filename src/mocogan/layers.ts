@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type Layer } from "../nn/sequential.ts";
+import type { Layer } from "../nn/sequential.ts";
 import { type MoCoGANConfig, stagesFor } from "./config.ts";
 
 /** D_I: frame (N,3,H,W) → one realness logit per frame (N,1,1,1). */
@@ -20,7 +20,11 @@ export function imageDiscriminatorLayers(c: MoCoGANConfig): Layer[] {
     stride: 2,
     pad: 1,
   });
-  const layers: Layer[] = [conv(3, ch), { kind: "activation", activation: "leakyRelu", slope: 0.2 }];
+  const layers: Layer[] = [conv(3, ch), {
+    kind: "activation",
+    activation: "leakyRelu",
+    slope: 0.2,
+  }];
   for (let s = 0; s < stages - 1; s++) {
     layers.push(conv(ch, ch * 2), { kind: "batchNorm", channels: ch * 2 }, {
       kind: "activation",
@@ -45,7 +49,11 @@ export function videoDiscriminatorLayers(c: MoCoGANConfig): Layer[] {
     stride: 2,
     pad: 1,
   });
-  const layers: Layer[] = [conv(3, ch), { kind: "activation", activation: "leakyRelu", slope: 0.2 }];
+  const layers: Layer[] = [conv(3, ch), {
+    kind: "activation",
+    activation: "leakyRelu",
+    slope: 0.2,
+  }];
   for (let s = 0; s < stages - 1; s++) {
     layers.push(conv(ch, ch * 2), { kind: "batchNorm", channels: ch * 2 }, {
       kind: "activation",

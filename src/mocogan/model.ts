@@ -104,7 +104,10 @@ export class MoCoGAN {
   readonly nets: Record<NetworkName, Network>;
   /** Draws the noise that callers do not pass in. */
   readonly rng: Rng;
-  readonly #layers: Record<"image_discriminator" | "video_discriminator" | "image_generator", Layer[]>;
+  readonly #layers: Record<
+    "image_discriminator" | "video_discriminator" | "image_generator",
+    Layer[]
+  >;
   readonly #rt: Runtime;
 
   private constructor(rt: Runtime, config: MoCoGANConfig, seed: number) {
@@ -136,7 +139,10 @@ export class MoCoGAN {
   }
 
   /** Validates `config` (throws a ConfigError naming the field) and builds the networks. */
-  static async create(config: Partial<MoCoGANConfig> = {}, opts: { seed?: number } = {}) {
+  static async create(
+    config: Partial<MoCoGANConfig> = {},
+    opts: { seed?: number } = {},
+  ): Promise<MoCoGAN> {
     const c = resolveConfig(config);
     const rt = await getRuntime();
     return new MoCoGAN(rt, c, opts.seed ?? 0);
@@ -226,13 +232,17 @@ export class MoCoGAN {
   #completeInputs(x: TrainInputs) {
     const c = this.config, B = c.batchSize, T = c.videoLength, rng = this.rng;
     const L = x.motionLength ?? T;
-    if (!Number.isInteger(L) || L < T) throw new RangeError(`motionLength ${L} must be an integer ≥ ${T}`);
+    if (!Number.isInteger(L) || L < T) {
+      throw new RangeError(`motionLength ${L} must be an integer ≥ ${T}`);
+    }
     const o = x.motionOffset ?? rng.int(L - T + 1);
     if (!Number.isInteger(o) || o < 0 || o > L - T) {
       throw new RangeError(`motionOffset ${o} must be in 0..${L - T}`);
     }
     const t = x.frameIndex ?? rng.int(T);
-    if (!Number.isInteger(t) || t < 0 || t >= T) throw new RangeError(`frameIndex ${t} must be in 0..${T - 1}`);
+    if (!Number.isInteger(t) || t < 0 || t >= T) {
+      throw new RangeError(`frameIndex ${t} must be in 0..${T - 1}`);
+    }
     const cats = c.numCategories
       ? x.categories ?? Int32Array.from({ length: B }, () => rng.int(c.numCategories))
       : undefined;
@@ -255,15 +265,33 @@ export class MoCoGAN {
     const n = this.nets;
     this.#setTraining(true);
     const lossTensors = await withScope((scope) => {
-      const real = this.#upload(x.realVideos, [B, 3, T, S, S], "realVideos", () => new Float32Array());
-      const content = this.#upload(x.contentNoise, [B, c.dimContent], "contentNoise", () =>
-        this.rng.normals(B * c.dimContent));
+      const real = this.#upload(
+        x.realVideos,
+        [B, 3, T, S, S],
+        "realVideos",
+        () => new Float32Array(),
+      );
+      const content = this.#upload(
+        x.contentNoise,
+        [B, c.dimContent],
+        "contentNoise",
+        () => this.rng.normals(B * c.dimContent),
+      );
       const iid = c.motion === "iid";
       const noiseShape = iid ? [B, L, c.dimMotion] : [B, c.dimMotion];
-      const noise = this.#upload(x.motionNoise, noiseShape, "motionNoise", () =>
-        this.rng.normals(noiseShape[0] * noiseShape[1] * (noiseShape[2] ?? 1)));
+      const noise = this.#upload(
+        x.motionNoise,
+        noiseShape,
+        "motionNoise",
+        () => this.rng.normals(noiseShape[0] * noiseShape[1] * (noiseShape[2] ?? 1)),
+      );
       const h0 = iid
-        ? this.#upload(x.motionH0, [B, c.dimMotion], "motionH0", () => this.rng.normals(B * c.dimMotion))
+        ? this.#upload(
+          x.motionH0,
+          [B, c.dimMotion],
+          "motionH0",
+          () => this.rng.normals(B * c.dimMotion),
+        )
         : undefined;
       const realCats = c.numCategories ? Tensor.from(x.realCategories!, [B]) : undefined;
       const catLabels = cats ? Tensor.from(cats, [B]) : undefined;
@@ -330,24 +358,42 @@ export class MoCoGAN {
   async generate(g: GenerateInputs): Promise<GeneratedVideo> {
     const c = this.config, S = c.imageSize, L = g.length;
     const N = g.contentNoise ? g.contentNoise.length / c.dimContent : g.count ?? 1;
-    if (!Number.isInteger(N) || N < 1) throw new RangeError("contentNoise must hold whole (N, d_C) rows");
-    if (!Number.isInteger(L) || L < 1) throw new RangeError(`length ${L} must be a positive integer`);
+    if (!Number.isInteger(N) || N < 1) {
+      throw new RangeError("contentNoise must hold whole (N, d_C) rows");
+    }
+    if (!Number.isInteger(L) || L < 1) {
+      throw new RangeError(`length ${L} must be a positive integer`);
+    }
     this.#setTraining(false);
     try {
       return await withScope(async () => {
         const frames = noGrad(() => {
           const iid = c.motion === "iid";
-          const content = this.#upload(g.contentNoise, [N, c.dimContent], "contentNoise", () =>
-            this.rng.normals(N * c.dimContent));
+          const content = this.#upload(
+            g.contentNoise,
+            [N, c.dimContent],
+            "contentNoise",
+            () => this.rng.normals(N * c.dimContent),
+          );
           const noiseShape = iid ? [N, L, c.dimMotion] : [N, c.dimMotion];
-          const noise = this.#upload(g.motionNoise, noiseShape, "motionNoise", () =>
-            this.rng.normals(noiseShape.reduce((a, b) => a * b, 1)));
+          const noise = this.#upload(
+            g.motionNoise,
+            noiseShape,
+            "motionNoise",
+            () => this.rng.normals(noiseShape.reduce((a, b) => a * b, 1)),
+          );
           const h0 = iid
-            ? this.#upload(g.motionH0, [N, c.dimMotion], "motionH0", () => this.rng.normals(N * c.dimMotion))
+            ? this.#upload(
+              g.motionH0,
+              [N, c.dimMotion],
+              "motionH0",
+              () => this.rng.normals(N * c.dimMotion),
+            )
             : undefined;
           let onehot: Tensor | undefined;
           if (c.numCategories) {
-            const cats = g.categories ?? Int32Array.from({ length: N }, () => this.rng.int(c.numCategories));
+            const cats = g.categories ??
+              Int32Array.from({ length: N }, () => this.rng.int(c.numCategories));
             onehot = this.#oneHot(cats);
           }
           return this.#fakeVideos(content, { noise, h0, length: L }, 0, L, onehot).clips;

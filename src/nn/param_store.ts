@@ -43,7 +43,11 @@ export class FlatBuffer {
     });
     this.tensors = new Map();
     for (const s of slots.values()) {
-      const t = new Tensor(s.shape, new Storage(this.buffer, s.offset * 4, s.size * 4, false), true);
+      const t = new Tensor(
+        s.shape,
+        new Storage(this.buffer, s.offset * 4, s.size * 4, false),
+        true,
+      );
       t.name = s.name;
       this.tensors.set(s.name, t);
     }

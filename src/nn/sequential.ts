@@ -15,7 +15,14 @@ import type { Network, NetworkBuilder } from "./network.ts";
 /** One layer of a stack. */
 export type Layer =
   | { kind: "conv"; cin: number; cout: number; kernel: number[]; stride: number; pad: number }
-  | { kind: "convTranspose"; cin: number; cout: number; kernel: number[]; stride: number; pad: number }
+  | {
+    kind: "convTranspose";
+    cin: number;
+    cout: number;
+    kernel: number[];
+    stride: number;
+    pad: number;
+  }
   | { kind: "batchNorm"; channels: number }
   | { kind: "activation"; activation: ActivationKind; slope?: number }
   | { kind: "flatten" }

@@ -9,17 +9,16 @@ import { fromReferenceConfig } from "../../src/mocogan/config.ts";
 import { MoCoGAN } from "../../src/mocogan/model.ts";
 import { relError } from "../reference/util.ts";
 
-/** Worst relative error per group, and the tensor that had it. */
-export interface ParityReport {
-  /** Worst error over each group. */
-  worst: Record<"losses" | "gradients" | "after" | "generated", { error: number; name: string }>;
-}
+/** Every compared value this program produced, keyed like the fixture (`grad/...`). */
+export type Replay = Map<string, ArrayLike<number>>;
 
-/** Loads the fixture's "before" state, runs one step and one generation, compares all. */
-export async function replayFixture(path: string): Promise<ParityReport> {
+/** Loads the fixture's "before" state, runs one step and one generation; returns all results. */
+export async function replayFixture(path: string): Promise<Replay> {
   const f = await readSafetensors(path);
   const t = (k: string) => (f.tensors[k] ? toFloat32(f.tensors[k]) : undefined);
-  const labels = (k: string) => (f.tensors[k] ? Int32Array.from(toFloat32(f.tensors[k])) : undefined);
+  const labels = (
+    k: string,
+  ) => (f.tensors[k] ? Int32Array.from(toFloat32(f.tensors[k])) : undefined);
   const model = await MoCoGAN.create(fromReferenceConfig(JSON.parse(f.metadata.config)));
   const state: Record<string, Float32Array> = {};
   const shapes: Record<string, number[]> = {};
@@ -42,32 +41,40 @@ export async function replayFixture(path: string): Promise<ParityReport> {
     motionOffset: t("input/motion_offset")![0],
     frameIndex: t("input/frame_index")![0],
   }, { captureGradients: true });
-  const worst: ParityReport["worst"] = {
-    losses: { error: 0, name: "" },
-    gradients: { error: 0, name: "" },
-    after: { error: 0, name: "" },
-    generated: { error: 0, name: "" },
-  };
-  const note = (group: keyof ParityReport["worst"], name: string, got: ArrayLike<number>, want?: Float32Array) => {
-    if (!want) throw new Error(`the fixture has no reference for ${name}`);
-    const e = relError(got, want);
-    // NaN must fail, so compare with a negated <=.
-    if (!(e <= worst[group].error)) worst[group] = { error: e, name };
-  };
-  note("losses", "video_d", [r.losses.videoD], t("loss/video_d"));
-  note("losses", "image_d", [r.losses.imageD], t("loss/image_d"));
-  note("losses", "generator", [r.losses.generator], t("loss/generator"));
-  for (const [k, v] of Object.entries(r.gradients!)) note("gradients", k, v, t(`grad/${k}`));
-  const after = await model.stateDict({ optimizer: false });
-  for (const [k, v] of Object.entries(after)) note("after", k, v, t(`after/${k}`));
-  const frames = f.tensors["gen/frames"];
+  const out: Replay = new Map();
+  out.set("loss/video_d", [r.losses.videoD]);
+  out.set("loss/image_d", [r.losses.imageD]);
+  out.set("loss/generator", [r.losses.generator]);
+  for (const [k, v] of Object.entries(r.gradients!)) out.set(`grad/${k}`, v);
+  for (const [k, v] of Object.entries(await model.stateDict({ optimizer: false }))) {
+    out.set(`after/${k}`, v);
+  }
   const gen = await model.generate({
     contentNoise: t("gen/content_noise"),
     motionNoise: t("gen/motion_noise"),
     motionH0: t("gen/motion_h0"),
     categories: labels("gen/categories"),
-    length: frames.shape[2],
+    length: f.tensors["gen/frames"].shape[2],
   });
-  note("generated", "frames", gen.data, toFloat32(frames));
-  return { worst };
+  out.set("gen/frames", gen.data);
+  return out;
+}
+
+/** Relative error of each replayed value against `reference` (a safetensors file). */
+export async function errorsAgainst(
+  replay: Replay,
+  referencePath: string,
+): Promise<Map<string, number>> {
+  const ref = await readSafetensors(referencePath);
+  const errors = new Map<string, number>();
+  for (const [k, v] of replay) {
+    const want = ref.tensors[k];
+    if (!want) throw new Error(`${referencePath} has no '${k}'`);
+    errors.set(k, relError(v, toFloat64(want)));
+  }
+  return errors;
+}
+
+function toFloat64(e: TensorEntry): ArrayLike<number> {
+  return e.dtype === "F64" ? e.data as Float64Array : toFloat32(e);
 }

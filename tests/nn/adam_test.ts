@@ -15,7 +15,11 @@ for (const weightDecay of [0, 1e-5, 0.1]) {
     const adam = new Adam(opts, () => new FlatBuffer(slots, length));
     const state = new Map([...slots.keys()].map((k, i) => {
       const n = slots.get(k)!.size;
-      return [k, { param: randn(n, i), expAvg: new Float64Array(n), expAvgSq: new Float64Array(n) }];
+      return [k, {
+        param: randn(n, i),
+        expAvg: new Float64Array(n),
+        expAvgSq: new Float64Array(n),
+      }];
     }));
     for (const [k, s] of state) params.write(k, Float32Array.from(s.param));
     for (let step = 0; step < 4; step++) {
@@ -30,7 +34,10 @@ for (const weightDecay of [0, 1e-5, 0.1]) {
     }
     const got = await params.readAll(), m = await adam.expAvg.readAll();
     for (const [k, s] of state) {
-      assert(relError(got.get(k)!, s.param) < 1e-6, `param ${k}: ${relError(got.get(k)!, s.param)}`);
+      assert(
+        relError(got.get(k)!, s.param) < 1e-6,
+        `param ${k}: ${relError(got.get(k)!, s.param)}`,
+      );
       assert(relError(m.get(k)!, s.expAvg) < 1e-6, `exp_avg ${k}`);
     }
   });

@@ -47,7 +47,9 @@ export async function checkOp(c: OpCase): Promise<void> {
     const y = c.run(x);
     assertShape(y.shape, c.expected.shape, `${c.label}: output shape`);
     const e = relError(await y.read(), c.expected.data);
-    if (!(e <= tol)) throw new Error(`${c.label}: forward relative error ${e.toExponential(2)} > ${tol}`);
+    if (!(e <= tol)) {
+      throw new Error(`${c.label}: forward relative error ${e.toExponential(2)} > ${tol}`);
+    }
     if (!c.grads || !c.dy) return;
     const names = Object.keys(c.grads);
     const g = backward(y, names.map((n) => x[n]), gpu(c.dy));
@@ -56,7 +58,9 @@ export async function checkOp(c: OpCase): Promise<void> {
       if (!got) throw new Error(`${c.label}: no gradient for ${n}`);
       const ge = relError(await got.read(), c.grads[n].data);
       if (!(ge <= tol)) {
-        throw new Error(`${c.label}: gradient of ${n} relative error ${ge.toExponential(2)} > ${tol}`);
+        throw new Error(
+          `${c.label}: gradient of ${n} relative error ${ge.toExponential(2)} > ${tol}`,
+        );
       }
     }
   });

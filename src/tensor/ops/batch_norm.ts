@@ -50,11 +50,21 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
       stats,
     ], [c, 1, 1]);
   } else {
-    launchFlat("bn_running", k.batchNormRunningStats(c, eps), [o.runningMean, o.runningVar, stats], c);
+    launchFlat(
+      "bn_running",
+      k.batchNormRunningStats(c, eps),
+      [o.runningMean, o.runningVar, stats],
+      c,
+    );
   }
   const params = affine ? [o.weight!, o.bias!] : [];
   const y = Tensor.empty(x.shape);
-  launchFlat("bn_apply", k.batchNormApply(sh, affine, act, o.slope), [x, stats, ...params, y], y.size);
+  launchFlat(
+    "bn_apply",
+    k.batchNormApply(sh, affine, act, o.slope),
+    [x, stats, ...params, y],
+    y.size,
+  );
   const out = record(y, [x, ...params], "batchNorm", (dy, need) => {
     const grads: (Tensor | undefined)[] = [undefined, undefined, undefined];
     // Per-channel sums of g and g·x̂: the γ and β gradients, and (in training) part of dx.

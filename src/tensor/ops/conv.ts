@@ -24,7 +24,11 @@ function to3(v: readonly number[]): number[] {
 }
 
 function spatialOpt(v: number | number[] | undefined, dims: number, dflt: number): number[] {
-  const a = v === undefined ? Array(dims).fill(dflt) : typeof v === "number" ? Array(dims).fill(v) : v;
+  const a = v === undefined
+    ? Array(dims).fill(dflt)
+    : typeof v === "number"
+    ? Array(dims).fill(v)
+    : v;
   if (a.length !== dims) throw new Error(`expected ${dims} stride/padding values, got ${a.length}`);
   return [...Array(3 - dims).fill(dflt), ...a];
 }
@@ -66,21 +70,27 @@ function geometry(
 ): { g: ConvGeometry; outShape: number[] } {
   const dims = x.length - 2;
   if (dims < 1 || dims > 3 || w.length !== x.length) {
-    throw new Error(`convolution needs (N,C,spatial...) input and matching weight; got [${x}] and [${w}]`);
+    throw new Error(
+      `convolution needs (N,C,spatial...) input and matching weight; got [${x}] and [${w}]`,
+    );
   }
   const stride = spatialOpt(o.stride, dims, 1), pad = spatialOpt(o.padding, dims, 0);
   const kernel = to3(w.slice(2));
   const inS = to3(x.slice(2));
   const [wOut, wIn] = transposed ? [w[1], w[0]] : [w[0], w[1]];
   if (x[1] !== (transposed ? w[0] : w[1])) {
-    throw new Error(`input has ${x[1]} channels but the weight [${w}] expects ${transposed ? w[0] : w[1]}`);
+    throw new Error(
+      `input has ${x[1]} channels but the weight [${w}] expects ${transposed ? w[0] : w[1]}`,
+    );
   }
   const outS = inS.map((s, i) =>
     transposed
       ? (s - 1) * stride[i] - 2 * pad[i] + kernel[i]
       : Math.floor((s + 2 * pad[i] - kernel[i]) / stride[i]) + 1
   );
-  if (outS.some((s) => s < 1)) throw new Error(`convolution of [${x}] by [${w}] has an empty output`);
+  if (outS.some((s) => s < 1)) {
+    throw new Error(`convolution of [${x}] by [${w}] has an empty output`);
+  }
   // A transposed convolution is the data-gradient form of the convolution that maps its
   // output back to its input, so its geometry is that convolution's.
   const g: ConvGeometry = transposed
@@ -145,7 +155,6 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
     return [dx, dw, db];
   });
 }
-
 
 /** Sums a (N, C) matrix over rows. */
 function sumRows(dy: Tensor): Tensor {

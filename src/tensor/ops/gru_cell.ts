@@ -34,7 +34,12 @@ function gates(gi: Tensor, gh: Tensor, h: Tensor, batch: number, hidden: number)
   launchFlat("gru_cell", gruCellForward(batch, hidden), [gi, gh, h, out], n);
   return record(out, [gi, gh, h], "gruCell", (dy) => {
     const dgi = Tensor.empty(gi.shape), dgh = Tensor.empty(gh.shape), dh = Tensor.empty(h.shape);
-    launchFlat("gru_cell_backward", gruCellBackward(batch, hidden), [gi, gh, h, dy, dgi, dgh, dh], n);
+    launchFlat(
+      "gru_cell_backward",
+      gruCellBackward(batch, hidden),
+      [gi, gh, h, dy, dgi, dgh, dh],
+      n,
+    );
     return [dgi, dgh, dh];
   });
 }

@@ -45,8 +45,13 @@ function copyAlong(
 export function concat(xs: Tensor[], axis: number): Tensor {
   const ax = normAxis(axis, xs[0].shape.length);
   for (const x of xs) {
-    if (x.shape.length !== xs[0].shape.length || x.shape.some((d, i) => i !== ax && d !== xs[0].shape[i])) {
-      throw new Error(`concat: shapes ${xs.map((t) => `[${t.shape}]`).join(", ")} differ off axis ${ax}`);
+    if (
+      x.shape.length !== xs[0].shape.length ||
+      x.shape.some((d, i) => i !== ax && d !== xs[0].shape[i])
+    ) {
+      throw new Error(
+        `concat: shapes ${xs.map((t) => `[${t.shape}]`).join(", ")} differ off axis ${ax}`,
+      );
     }
   }
   const shape = [...xs[0].shape];

@@ -3,7 +3,7 @@ import { batchNorm } from "../../../src/tensor/ops/batch_norm.ts";
 import { Tensor } from "../../../src/tensor/tensor.ts";
 import * as act from "../../reference/activations.ts";
 import * as ref from "../../reference/batch_norm.ts";
-import { randnRef, randu, ref as mk, type Ref, relError } from "../../reference/util.ts";
+import { randnRef, randu, type Ref, ref as mk, relError } from "../../reference/util.ts";
 import { checkOp, gpu } from "../_gpu.ts";
 
 type Act = "none" | "relu" | "leakyRelu";

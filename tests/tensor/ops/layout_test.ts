@@ -60,7 +60,10 @@ Deno.test("repeat and stack along a new axis", async () => {
   const y = ref.concat([x1, x1, x1, x1, x1], 1);
   const dy = randnRef(y.shape, 9);
   const parts = ref.concatBackward(Array(5).fill(x1.shape), 1, dy);
-  const dx = mk(x.shape, parts.reduce((s: Float64Array, p: Ref) => s.map((v, i) => v + p.data[i]), new Float64Array(12)));
+  const dx = mk(
+    x.shape,
+    parts.reduce((s: Float64Array, p: Ref) => s.map((v, i) => v + p.data[i]), new Float64Array(12)),
+  );
   await checkOp({
     label: "repeat",
     inputs: { x },

@@ -50,3 +50,43 @@ export function estimatePeak(adapterName: string, isSoftware: boolean): PeakEsti
   }
   return { flops: undefined, basis: "unknown" };
 }
+
+function procStat(): { busy: number; total: number } | undefined {
+  try {
+    const f = Deno.readTextFileSync("/proc/stat").split("\n")[0].trim().split(/\s+/).slice(1)
+      .map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    return { busy: total - f[3] - (f[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (ticks) of this process's waited-for children: utime + stime of them all. */
+function childTicks(): number | undefined {
+  try {
+    // Fields after the ")" that ends the command name; cutime and cstime are 16 and 17.
+    const s = Deno.readTextFileSync("/proc/self/stat");
+    const f = s.slice(s.lastIndexOf(")") + 2).split(" ").map(Number);
+    return f[13] + f[14];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Measures how much of the machine's CPU time other processes took while `run` ran a
+ * child process (whose own CPU time is known once it has been waited for). On a CPU
+ * adapter, or with torch on the CPU, a large share makes the timing unreliable.
+ * Returns the share of all CPUs' time used by others, 0..1, or undefined off Linux.
+ */
+export async function withContention<T>(run: () => Promise<T>): Promise<[T, number | undefined]> {
+  const s0 = procStat(), c0 = childTicks();
+  const out = await run();
+  const s1 = procStat(), c1 = childTicks();
+  if (!s0 || !s1 || c0 === undefined || c1 === undefined || s1.total === s0.total) {
+    return [out, undefined];
+  }
+  const others = s1.busy - s0.busy - (c1 - c0);
+  return [out, Math.max(0, others / (s1.total - s0.total))];
+}

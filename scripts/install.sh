@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what this project needs and is missing, on Debian or Ubuntu:
+# Deno 2.9 (from the npm registry), ffmpeg, and a Vulkan driver (Mesa's, which includes
+# the CPU adapter lavapipe) when no GPU driver is present. With --torch it also installs
+# Debian's CPU PyTorch, used by the parity tests for fresh reference fixtures and by the
+# benchmarks. Uses sudo when not root.
+set -euo pipefail
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+need=()
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
+command -v ffprobe >/dev/null || need+=(ffmpeg)
+# Any Vulkan driver manifest means a driver is installed (NVIDIA's, AMD's, Intel's, Mesa's).
+if ! ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json >/dev/null 2>&1; then
+  need+=(mesa-vulkan-drivers)
+fi
+if [ "${1:-}" = "--torch" ] && ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  need+=(python3-torch)
+fi
+if ! command -v npm >/dev/null && ! command -v deno >/dev/null; then need+=(npm); fi
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if ! command -v deno >/dev/null || ! deno --version | grep -q '^deno 2\.9'; then
+  echo "installing: deno 2.9.6 (npm)" >&2
+  $sudo npm install -g deno@2.9.6 >/dev/null 2>&1
+fi

@@ -1,0 +1,70 @@
+/**
+ * Usage texts of the command line.
+ *
+ * @module
+ */
+
+/** `cli.ts help`. */
+export const MAIN_HELP = `MoCoGAN: generate videos from noise, trained on your videos (WebGPU).
+
+Usage:
+  deno run -A cli.ts train --data DIR|FILE|LIST.txt|-|shapes [flags]
+  deno run -A cli.ts generate --checkpoint RUN/latest.safetensors [flags] | ffplay -
+  deno run -A cli.ts help [train|generate]
+
+Errors print one line; MOCOGAN_DEBUG=1 adds the stack. MOCOGAN_FFMPEG and
+MOCOGAN_FFPROBE name other ffmpeg/ffprobe binaries.`;
+
+const CONFIG_HELP = `Model configuration (preset, then --config YAML, then flags):
+  --preset NAME         seed (96 px, batch 16), paper (64 px, batch 16), small (default
+                        for train: 64 px, batch 4), tiny (32 px, T 8, for CPUs)
+  --config FILE.yaml    config keys, e.g. "imageSize: 64" (unknown keys are errors)
+  --image-size N --batch-size N --video-length N --ndf N --ngf N --dim-content N
+  --dim-motion N --gru-hidden N --motion feedback|iid --lr X --weight-decay X
+  --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
+
+/** `cli.ts help train`. */
+export const TRAIN_HELP = `Usage: deno run -A cli.ts train --data SOURCE [flags]
+
+Data:
+  --data SOURCE         a folder (first-level sub-folders are categories), a video or
+                        strip image, a .txt list of files, - (stdin: Y4M, or raw rgb24
+                        with --input-size), or shapes (built-in moving shapes)
+  --every-nth N         keep every n-th frame (default 1)
+  --input-size WxH      frame size of raw rgb24 on stdin
+
+Run:
+  --steps N             total steps to reach (default 1000)
+  --out RUN             run folder (default runs/DATE-TIME)
+  --seed N              seed of weights, noise and clip sampling (default 0)
+  --log-every N         log.jsonl line and progress line every N steps (default 10)
+  --sample-every N      samples/step_N.{mp4|gif,png} every N steps (default 500; 0: off)
+  --checkpoint-every N  checkpoints/step_N.safetensors every N steps (default 500)
+  --resume RUN          continue RUN from RUN/latest.safetensors, bit for bit;
+                        --steps, --*-every and --data (e.g. - again) may be given
+
+${CONFIG_HELP}
+
+Ctrl-C finishes the current step, writes RUN/latest.safetensors and exits with 130.`;
+
+/** `cli.ts help generate`. */
+export const GENERATE_HELP = `Usage: deno run -A cli.ts generate --checkpoint FILE [flags]
+
+  --checkpoint FILE     ours, or PyTorch weights as safetensors with the reference's
+                        names (config from its metadata, or from the flags below)
+  --out FILE|-          .mp4 .webm .gif .png (frames side by side) .y4m, or - for a Y4M
+                        stream on stdout (the default when stdout is not a terminal)
+  --frames N            frames per video, any length (default 2 x training T)
+  --count N             videos, tiled into one picture (default 1)
+  --seed N              noise seed (default: random, printed on stderr)
+  --category NAME|N     the action to make (models trained with categories)
+  --fps X               frames per second (default 25)
+  --scale N             enlarge frames N times (nearest neighbour)
+  --grid content-x-motion
+                        N x N videos (N = --count, default 3): rows share content,
+                        columns share motion
+  --fix content|motion  all videos share one content code, or one motion
+  --latents FILE        read the codes from FILE if it exists, else write them there
+  --chunk N             frames generated per GPU batch (default 16)
+
+${CONFIG_HELP}`;

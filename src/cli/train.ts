@@ -1,0 +1,311 @@
+/**
+ * `cli.ts train`: load a data set, train MoCoGAN, log, write samples and checkpoints,
+ * stop cleanly on Ctrl-C, and continue a run bit for bit with `--resume`.
+ *
+ * @module
+ */
+import { type MoCoGANConfig, resolveConfig } from "../mocogan/config.ts";
+import { MoCoGAN, type TrainLosses } from "../mocogan/model.ts";
+import { ClipSampler } from "../video/clip_sampler.ts";
+import { DataError } from "../video/errors.ts";
+import { Rng as VideoRng } from "../video/rng.ts";
+import { loadVideoSet } from "../video/sources.ts";
+import type { VideoSet } from "../video/video_set.ts";
+import { videoSetStats } from "../video/video_set.ts";
+import { type FlagSpec, intFlag, parseFlags, sizeFlag, stringFlag, UsageError } from "./args.ts";
+import { BatchPrefetcher } from "./batches.ts";
+import {
+  type LoadedCheckpoint,
+  loadIntoModel,
+  readCheckpoint,
+  saveCheckpoint,
+} from "./checkpoint.ts";
+import { CONFIG_FLAGS, hasConfigFlags, layerConfig, settleCategories } from "./config_layers.ts";
+import { TRAIN_HELP } from "./help.ts";
+import { formatDuration, ProgressLine, StepTimer, trainingLine } from "./progress.ts";
+import { type DataSettings, RunDir, type RunSettings } from "./run_dir.ts";
+import { SampleWriter } from "./samples.ts";
+
+/** The flags `train` accepts. */
+export const TRAIN_FLAGS: FlagSpec = {
+  ...CONFIG_FLAGS,
+  data: { type: "string" },
+  "every-nth": { type: "string" },
+  "input-size": { type: "string" },
+  steps: { type: "string" },
+  out: { type: "string" },
+  seed: { type: "string" },
+  "log-every": { type: "string" },
+  "sample-every": { type: "string" },
+  "checkpoint-every": { type: "string" },
+  resume: { type: "string" },
+  help: { type: "boolean", short: "h" },
+};
+
+/** Everything a run needs before its data is loaded. */
+interface Plan {
+  dir: RunDir;
+  data: DataSettings;
+  run: RunSettings;
+  /** Configuration without numCategories, and the category setting. */
+  partial: Partial<MoCoGANConfig>;
+  categories: number | "auto";
+  /** The checkpoint and category names of a resumed run. */
+  resume?: { ckpt: LoadedCheckpoint; categories: string[] };
+}
+
+/** Runs `train`; returns the exit code (0, or 130 after Ctrl-C). */
+export async function train(args: string[]): Promise<number> {
+  const flags = parseFlags("train", args, TRAIN_FLAGS);
+  if (flags.help) {
+    console.log(TRAIN_HELP);
+    return 0;
+  }
+  const ui = new ProgressLine();
+  const warn = (m: string) => ui.message(`warning: ${m}`);
+  const plan = stringFlag(flags, "resume") !== undefined
+    ? await planResume(flags)
+    : await planNew(flags);
+
+  // Data first: most mistakes show here, before the GPU is touched or a folder is made.
+  const size = plan.partial.imageSize ?? resolveConfig({}).imageSize;
+  const set = await loadVideoSet({
+    data: plan.data.data,
+    size,
+    everyNth: plan.data.everyNth,
+    inputSize: plan.data.inputSize,
+    onWarning: warn,
+    onProgress: (done, total) => ui.show(`decoding ${done}/${total} files`),
+  });
+  ui.done();
+  const numCategories = settleCategories(plan.categories, set.categories);
+  const config = resolveConfig({ ...plan.partial, numCategories });
+  const categories = numCategories > 0 ? set.categories : [];
+  if (
+    plan.resume && numCategories > 0 && plan.resume.categories.join("\n") !== categories.join("\n")
+  ) {
+    throw new DataError(
+      `the data's categories (${categories.join(", ")}) differ from the run's ` +
+        `(${plan.resume.categories.join(", ")}); resume with the same data`,
+    );
+  }
+  // Sampling once up front turns "videos too short" into an error before training.
+  new ClipSampler(set, { seed: 0, onWarning: warn }).sampleBatch({
+    batch: 1,
+    T: config.videoLength,
+  });
+  const stats = videoSetStats(set);
+  ui.message(
+    `data: ${stats.videos} videos, ${stats.frames} frames of ${size}x${size}` +
+      (numCategories ? `, categories ${categories.join(", ")}` : ""),
+  );
+
+  const model = await MoCoGAN.create(config, { seed: plan.run.seed });
+  if (plan.resume) {
+    const { ckpt } = plan.resume;
+    await loadIntoModel(model, ckpt);
+    if (ckpt.rng) model.rng.setState(ckpt.rng);
+  }
+  const rc = { config, categories, data: plan.data, run: plan.run, adapter: model.adapterName };
+  if (plan.resume) {
+    await plan.dir.truncateLog(model.step);
+    await plan.dir.writeConfig(rc);
+  } else await plan.dir.create(rc);
+  ui.message(
+    `${plan.resume ? "resuming" : "training"} ${plan.dir.root} at step ${model.step} on ` +
+      `${model.adapterName}`,
+  );
+  return await loop(model, set, plan, categories, ui);
+}
+
+async function planNew(flags: Record<string, string | boolean | undefined>): Promise<Plan> {
+  const layered = await layerConfig(flags, { defaultPreset: "small" });
+  // Check everything but the categories now, so a config error costs no decoding.
+  resolveConfig({ ...layered.partial, numCategories: 0 });
+  const data = stringFlag(flags, "data");
+  if (data === undefined) {
+    throw new UsageError(
+      "train needs --data: a folder of videos, a video file, a .txt list, - (stdin) or shapes",
+    );
+  }
+  const out = stringFlag(flags, "out") ??
+    `runs/${new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
+  const dir = new RunDir(out);
+  try {
+    await Deno.stat(dir.configPath);
+    throw new DataError(
+      `${out} already holds a run; continue it with --resume ${out} or choose another --out`,
+    );
+  } catch (e) {
+    if (e instanceof DataError) throw e;
+  }
+  return {
+    dir,
+    data: {
+      data,
+      everyNth: intFlag(flags, "every-nth", 1) ?? 1,
+      inputSize: sizeFlag(flags, "input-size"),
+    },
+    run: {
+      seed: intFlag(flags, "seed", 0) ?? 0,
+      steps: intFlag(flags, "steps", 1) ?? 1000,
+      logEvery: intFlag(flags, "log-every", 1) ?? 10,
+      sampleEvery: intFlag(flags, "sample-every", 0) ?? 500,
+      checkpointEvery: intFlag(flags, "checkpoint-every", 0) ?? 500,
+    },
+    partial: layered.partial,
+    categories: layered.categories,
+  };
+}
+
+async function planResume(flags: Record<string, string | boolean | undefined>): Promise<Plan> {
+  const root = stringFlag(flags, "resume")!;
+  if (hasConfigFlags(flags)) {
+    throw new UsageError(
+      "--resume continues a run with its own configuration; drop --preset, --config and the " +
+        "model flags",
+    );
+  }
+  for (const f of ["out", "seed", "every-nth"]) {
+    if (flags[f] !== undefined) throw new UsageError(`--${f} cannot change when resuming a run`);
+  }
+  const dir = new RunDir(root);
+  const saved = await dir.readConfig();
+  const ckpt = await readCheckpoint(dir.latestPath);
+  if (!ckpt.config || ckpt.rng === undefined || ckpt.sampler === undefined) {
+    throw new DataError(`${dir.latestPath} is not a training checkpoint of this program`);
+  }
+  const { numCategories, ...partial } = saved.config;
+  const run: RunSettings = {
+    ...saved.run,
+    steps: intFlag(flags, "steps", 1) ?? saved.run.steps,
+    logEvery: intFlag(flags, "log-every", 1) ?? saved.run.logEvery,
+    sampleEvery: intFlag(flags, "sample-every", 0) ?? saved.run.sampleEvery,
+    checkpointEvery: intFlag(flags, "checkpoint-every", 0) ?? saved.run.checkpointEvery,
+  };
+  return {
+    dir,
+    // Data must be the same videos; stdin has to be piped in again, a moved folder renamed.
+    data: {
+      ...saved.data,
+      data: stringFlag(flags, "data") ?? saved.data.data,
+      inputSize: sizeFlag(flags, "input-size") ?? saved.data.inputSize,
+    },
+    run,
+    partial,
+    categories: numCategories,
+    resume: { ckpt, categories: ckpt.categories ?? saved.categories ?? [] },
+  };
+}
+
+/** The training loop proper. */
+async function loop(
+  model: MoCoGAN,
+  set: VideoSet,
+  plan: Plan,
+  categories: string[],
+  ui: ProgressLine,
+): Promise<number> {
+  const { dir, run } = plan, c = model.config;
+  const startStep = model.step;
+  if (startStep >= run.steps) {
+    ui.message(`${dir.root} is already at step ${startStep} (--steps ${run.steps}); nothing to do`);
+    return 0;
+  }
+  const samplerSeed = run.seed + 1;
+  let samplerState = plan.resume?.ckpt.sampler ?? new VideoRng(samplerSeed).getState();
+  const prefetch = new BatchPrefetcher(set, {
+    seed: samplerSeed,
+    state: plan.resume?.ckpt.sampler,
+    batch: c.batchSize,
+    T: c.videoLength,
+  });
+  const samples = run.sampleEvery > 0 ? new SampleWriter(model, run.seed + 2) : undefined;
+  const checkpoint = async (step: number, alsoStepFile: boolean) => {
+    const paths = [...(alsoStepFile ? [dir.checkpointPath(step)] : []), dir.latestPath];
+    await saveCheckpoint(model, {
+      step,
+      config: c,
+      categories,
+      rng: model.rng.getState(),
+      sampler: samplerState,
+    }, paths);
+  };
+
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) Deno.exit(130); // a second Ctrl-C: stop now
+    interrupted = true;
+    ui.message("interrupted: finishing this step and writing a checkpoint (Ctrl-C again to quit)");
+  };
+  try {
+    Deno.addSignalListener("SIGINT", onSigint);
+  } catch { /* no signals here (e.g. some Windows consoles) */ }
+
+  const timer = new StepTimer();
+  const began = performance.now();
+  let acc = { ms: 0, wait: 0, n: 0 };
+  let lastLosses: TrainLosses | undefined;
+  let step = startStep, savedAt = -1;
+  try {
+    let tw = performance.now();
+    let batch = await prefetch.next();
+    let wait = performance.now() - tw;
+    while (step < run.steps) {
+      const logNow = (step + 1) % run.logEvery === 0 || step + 1 === run.steps;
+      const t0 = performance.now();
+      const pending = model.trainStep({
+        realVideos: batch.videos,
+        realCategories: c.numCategories > 0 ? batch.categories : undefined,
+        motionLength: batch.motionLength,
+      });
+      samplerState = batch.stateAfter;
+      const { losses } = await pending;
+      const ms = performance.now() - t0;
+      step++;
+      lastLosses = losses;
+      timer.add(ms + wait, wait);
+      acc = { ms: acc.ms + ms + wait, wait: acc.wait + wait, n: acc.n + 1 };
+      const line = trainingLine(step, run.steps, timer, lastLosses);
+      if (logNow) {
+        await dir.appendLog({
+          step,
+          ...losses,
+          secondsPerStep: acc.ms / acc.n / 1000,
+          dataWait: acc.wait / 1000,
+        });
+        acc = { ms: 0, wait: 0, n: 0 };
+        ui.show(line, !ui.tty);
+      } else if (ui.tty) ui.show(line);
+      if (samples && step % run.sampleEvery === 0) {
+        await samples.write(model, dir.samplePath(step));
+      }
+      if (run.checkpointEvery > 0 && step % run.checkpointEvery === 0) {
+        await checkpoint(step, true);
+        savedAt = step;
+      }
+      if (interrupted || step >= run.steps) break;
+      // The worker drew this batch during the step; time spent here is the GPU idling.
+      tw = performance.now();
+      batch = await prefetch.next();
+      wait = performance.now() - tw;
+    }
+    if (savedAt !== step) await checkpoint(step, true);
+    if (!interrupted && samples && step % run.sampleEvery !== 0) {
+      await samples.write(model, dir.samplePath(step));
+    }
+  } finally {
+    prefetch.close();
+    try {
+      Deno.removeSignalListener("SIGINT", onSigint);
+    } catch { /* see above */ }
+  }
+  ui.done();
+  const secs = (performance.now() - began) / 1000;
+  const done = step - startStep;
+  ui.message(
+    `${interrupted ? "stopped" : "done"}: ${done} steps in ${formatDuration(secs)} ` +
+      `(${(done / secs).toFixed(2)} it/s); checkpoint ${dir.latestPath}`,
+  );
+  return interrupted ? 130 : 0;
+}

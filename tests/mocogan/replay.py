@@ -1,0 +1,72 @@
+"""Replays a fixture's training step and generation with the reference.
+
+  python3 replay.py REFERENCE_PY FIXTURE OUT [float64|float32] [THREADS]
+
+FIXTURE is made by `mocogan_ref.py fixture`. OUT receives, as F64 tensors, what the
+step gives from the same float32 starting state: loss/*, grad/*, after/*, gen/frames.
+In float64 it is the exact-enough answer; in float32 with another thread count it shows
+how far PyTorch's own float32 result moves with the order of its sums. The parity tests
+use both to tell a real error from rounding that the configuration amplifies.
+"""
+import importlib.util, json, struct, sys
+import numpy as np
+import torch
+
+spec = importlib.util.spec_from_file_location("mocogan_ref", sys.argv[1])
+R = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(R)
+DTYPE = torch.float64 if (sys.argv[4] if len(sys.argv) > 4 else "float64") == "float64" else torch.float32
+torch.set_default_dtype(DTYPE)
+torch.set_num_threads(int(sys.argv[5]) if len(sys.argv) > 5 else 2)
+
+raw = open(sys.argv[2], "rb").read()
+n = struct.unpack("<Q", raw[:8])[0]
+header = json.loads(raw[8:8 + n])
+meta = header.pop("__metadata__")
+c = json.loads(meta["config"])
+DT = {"F32": np.float32, "I64": np.int64}
+
+
+def tensor(k):
+    e = header[k]
+    a, b = e["data_offsets"]
+    arr = np.frombuffer(raw[8 + n + a:8 + n + b], dtype=DT[e["dtype"]]).reshape(e["shape"])
+    t = torch.from_numpy(arr.copy())
+    return t.to(DTYPE) if t.is_floating_point() else t
+
+
+m = R.MoCoGAN(c)
+for net_name, net in m.net.items():
+    sd = {k: tensor(f"before/{net_name}.{k}") for k in net.state_dict() if not k.endswith("num_batches_tracked")}
+    net.load_state_dict(sd, strict=False)
+    opt = m.opt[net_name]
+    for pn, p in net.named_parameters():
+        opt.state[p] = {
+            "step": torch.tensor(float(tensor("adam/step")[0]), dtype=torch.float32),
+            "exp_avg": tensor(f"adam/{net_name}.{pn}.exp_avg"),
+            "exp_avg_sq": tensor(f"adam/{net_name}.{pn}.exp_avg_sq"),
+        }
+x = {k[6:]: tensor(k) for k in header if k.startswith("input/")}
+losses, grads = R.run_step(m, x)
+out = {f"loss/{k}": torch.tensor([v]) for k, v in losses.items()}
+out.update({f"grad/{k}": v for k, v in grads.items()})
+out.update({f"after/{k}": v for k, v in m.state().items()})
+for v in m.net.values():
+    v.eval()
+L = header["gen/frames"]["shape"][2]
+cats = tensor("gen/categories") if "gen/categories" in header else None
+with torch.no_grad():
+    c["T"] = L
+    h0 = tensor("gen/motion_h0") if "gen/motion_h0" in header else None
+    out["gen/frames"] = m.fake_videos(tensor("gen/content_noise"), tensor("gen/motion_noise"), L, 0, cats, h0)
+
+hdr, blobs, off = {}, [], 0
+for k, t in out.items():
+    b = t.detach().contiguous().double().numpy().tobytes()
+    hdr[k] = {"dtype": "F64", "shape": list(t.shape), "data_offsets": [off, off + len(b)]}
+    blobs.append(b)
+    off += len(b)
+h = json.dumps(hdr).encode()
+h += b" " * ((8 - len(h) % 8) % 8)
+with open(sys.argv[3], "wb") as f:
+    f.write(struct.pack("<Q", len(h)) + h + b"".join(blobs))
