@@ -4,6 +4,7 @@
  * The goal is a ratio within 5%.
  *
  *   deno run -A bench/memory.ts [--steps 1000] [--preset tiny]
+ *   deno run -A --v8-flags=--expose-gc bench/memory.ts --gc   # full GC before each sample
  *
  * @module
  */
@@ -46,7 +47,7 @@ export interface MemoryReport {
 /** Trains `preset` for `steps` steps (at least 11), sampling memory along the way. */
 export async function memoryCheck(
   steps: number,
-  opts: { preset?: string; log?: (line: string) => void } = {},
+  opts: { preset?: string; log?: (line: string) => void; gc?: boolean } = {},
 ): Promise<MemoryReport> {
   const preset = opts.preset ?? "tiny", log = opts.log ?? (() => {});
   if (steps < 11) throw new RangeError("the memory check needs at least 11 steps");
@@ -61,6 +62,8 @@ export async function memoryCheck(
     await model.trainStep(x, { readLosses: false });
     await rt.sync();
     if (s === 10 || s % every === 0 || s === steps) {
+      // With --expose-gc: tells a leak from garbage (e.g. bind groups) not yet collected.
+      if (opts.gc) (globalThis as { gc?: () => void }).gc?.();
       const m = Deno.memoryUsage();
       const sample = {
         step: s,
@@ -110,11 +113,16 @@ export function formatMemory(r: MemoryReport): string {
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { steps: { type: "string", default: "1000" }, preset: { type: "string" } },
+    options: {
+      steps: { type: "string", default: "1000" },
+      preset: { type: "string" },
+      gc: { type: "boolean", default: false },
+    },
   });
   const r = await memoryCheck(Number(values.steps), {
     preset: values.preset,
     log: console.log,
+    gc: values.gc,
   });
   console.log(formatMemory(r));
 }

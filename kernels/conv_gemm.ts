@@ -50,6 +50,12 @@ export interface GemmTiles {
   tm: number;
   /** Columns per thread. */
   tn: number;
+  /**
+   * Read operands straight from storage instead of staging them in workgroup memory:
+   * faster on CPU adapters, where workgroup memory is ordinary cached memory and every
+   * barrier is a context switch between invocations.
+   */
+  direct?: boolean;
 }
 
 /** Which of the three forms to generate. */
@@ -304,7 +310,11 @@ function gemmSource(
   const bIdx = f.bKFast
     ? `let kk = e % ${t.bk}u; let nn = e / ${t.bk}u;`
     : `let kk = e / ${t.bn}u; let nn = e % ${t.bn}u;`;
-  const acc = t.tm * t.tn;
+  const rows = [...Array(t.tm).keys()], cols = [...Array(t.tn).keys()];
+  const cells = rows.flatMap((i) => cols.map((j) => [i, j]));
+  if (t.direct) return directSource(f, t, read, write, store, kChunk);
+  // Accumulators and operands are named scalars, not arrays: indexing an array with a
+  // loop variable makes some compilers (LLVM in lavapipe) keep it in memory.
   return `${bindings(read, write)}
 const M = ${f.m}u;
 const N = ${f.n}u;
@@ -330,9 +340,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let kEnd = min(K, kBegin + ${kChunk}u);
   let tx = lid % ${tx}u;
   let ty = lid / ${tx}u;
-  var acc: array<f32, ${acc}>;
-  var a: array<f32, ${t.tm}>;
-  var b: array<f32, ${t.tn}>;
+  ${cells.map(([i, j]) => `var c${i}_${j} = 0.0;`).join(" ")}
   for (var k0 = kBegin; k0 < kEnd; k0 += ${t.bk}u) {
     for (var e = lid; e < ${t.bk * t.bm}u; e += ${threads}u) {
       ${aIdx}
@@ -350,20 +358,71 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     }
     workgroupBarrier();
     for (var kk = 0u; kk < ${t.bk}u; kk++) {
-      for (var i = 0u; i < ${t.tm}u; i++) { a[i] = As[kk * ${t.bm}u + ty + i * ${ty}u]; }
-      for (var j = 0u; j < ${t.tn}u; j++) { b[j] = Bs[kk * ${t.bn}u + tx + j * ${tx}u]; }
-      for (var i = 0u; i < ${t.tm}u; i++) {
-        for (var j = 0u; j < ${t.tn}u; j++) { acc[i * ${t.tn}u + j] += a[i] * b[j]; }
-      }
+      ${rows.map((i) => `let a${i} = As[kk * ${t.bm}u + ty + ${i * ty}u];`).join(" ")}
+      ${cols.map((j) => `let b${j} = Bs[kk * ${t.bn}u + tx + ${j * tx}u];`).join(" ")}
+      ${cells.map(([i, j]) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`).join("\n      ")}
     }
     workgroupBarrier();
   }
-  for (var i = 0u; i < ${t.tm}u; i++) {
-    let m = m0 + ty + i * ${ty}u;
-    for (var j = 0u; j < ${t.tn}u; j++) {
-      let n = n0 + tx + j * ${tx}u;
-      if (m < M && n < N) { store(m, n, wid.z, acc[i * ${t.tn}u + j]); }
-    }
+  ${
+    cells.map(([i, j]) =>
+      `if (m0 + ty + ${i * ty}u < M && n0 + tx + ${j * tx}u < N) { store(m0 + ty + ${
+        i * ty
+      }u, n0 + tx + ${j * tx}u, wid.z, c${i}_${j}); }`
+    ).join("\n  ")
+  }
+}`;
+}
+
+/** The GEMM without workgroup memory: each invocation reads its operands directly. */
+function directSource(
+  f: Form,
+  t: GemmTiles,
+  read: string[],
+  write: string[],
+  store: string,
+  kChunk: number,
+): string {
+  const tx = t.bn / t.tn, ty = t.bm / t.tm, threads = tx * ty;
+  const rows = [...Array(t.tm).keys()], cols = [...Array(t.tn).keys()];
+  const cells = rows.flatMap((i) => cols.map((j) => [i, j]));
+  return `${bindings(read, write)}
+const M = ${f.m}u;
+const N = ${f.n}u;
+const K = ${f.k}u;
+fn loadA(m: u32, k: u32, z: u32) -> f32 {
+  if (m >= M) { return 0.0; }
+  ${f.loadA}
+}
+fn loadB(k: u32, n: u32, z: u32) -> f32 {
+  if (n >= N) { return 0.0; }
+  ${f.loadB}
+}
+fn store(m: u32, n: u32, z: u32, v: f32) {
+  ${store}
+}
+@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let zPhase = wid.z % ${f.zPhases}u;
+  let zSplit = wid.z / ${f.zPhases}u;
+  let kBegin = zSplit * ${kChunk}u;
+  let kEnd = min(K, kBegin + ${kChunk}u);
+  let tx = lid % ${tx}u;
+  let ty = lid / ${tx}u;
+  let m0 = wid.y * ${t.bm}u + ty;
+  let n0 = wid.x * ${t.bn}u + tx;
+  ${cells.map(([i, j]) => `var c${i}_${j} = 0.0;`).join(" ")}
+  for (var k = kBegin; k < kEnd; k++) {
+    ${rows.map((i) => `let a${i} = loadA(m0 + ${i * ty}u, k, zPhase);`).join("\n    ")}
+    ${cols.map((j) => `let b${j} = loadB(k, n0 + ${j * tx}u, zPhase);`).join("\n    ")}
+    ${cells.map(([i, j]) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`).join("\n    ")}
+  }
+  ${
+    cells.map(([i, j]) =>
+      `if (m0 + ${i * ty}u < M && n0 + ${j * tx}u < N) { store(m0 + ${i * ty}u, n0 + ${
+        j * tx
+      }u, wid.z, c${i}_${j}); }`
+    ).join("\n  ")
   }
 }`;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { type ConvGeometry, planConvGemm } from "../../../kernels/conv_gemm.ts";
+import { planConvDirect } from "../../../kernels/conv_direct.ts";
 import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
 import { launch } from "./launch.ts";
@@ -33,6 +34,19 @@ function spatialOpt(v: number | number[] | undefined, dims: number, dflt: number
   return [...Array(3 - dims).fill(dflt), ...a];
 }
 
+/**
+ * Which convolution kernels to use: `auto` takes direct loops on CPU adapters and the
+ * tiled GEMM with workgroup memory on GPUs; tests set each to check both everywhere.
+ */
+export type ConvKernel = "auto" | "tiled" | "direct";
+
+let convKernel: ConvKernel = "auto";
+
+/** Selects the convolution kernels (see {@linkcode ConvKernel}). */
+export function setConvKernel(kind: ConvKernel): void {
+  convKernel = kind;
+}
+
 /** Runs one GEMM plan (with its split-K reduction when planned) into `out`. */
 function runGemm(
   mode: "forward" | "data" | "weight",
@@ -42,11 +56,16 @@ function runGemm(
   opts: { bias?: Tensor; accumulate?: boolean } = {},
 ): void {
   const rt = runtime();
-  const plan = planConvGemm(mode, g, {
-    bias: opts.bias !== undefined,
-    accumulate: opts.accumulate,
-    targetGroups: rt.gpu.isSoftware ? 16 : 512,
-  });
+  const direct = convKernel === "direct" || (convKernel === "auto" && rt.gpu.isSoftware);
+  const plan = (direct ? planConvDirect : planConvGemm)(
+    mode,
+    g,
+    {
+      bias: opts.bias !== undefined,
+      accumulate: opts.accumulate,
+      targetGroups: rt.gpu.isSoftware ? 16 : 512,
+    },
+  );
   const label = `conv_${mode}`;
   if (plan.splits === 1) {
     launch(label, plan.code, [...inputs, ...(opts.bias ? [opts.bias] : []), out], plan.grid);

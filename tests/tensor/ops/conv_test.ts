@@ -1,4 +1,10 @@
-import { conv, convTranspose, linear } from "../../../src/tensor/ops/conv.ts";
+import {
+  conv,
+  type ConvKernel,
+  convTranspose,
+  linear,
+  setConvKernel,
+} from "../../../src/tensor/ops/conv.ts";
 import * as refConv from "../../reference/conv.ts";
 import * as refT from "../../reference/conv_transpose.ts";
 import * as refLin from "../../reference/linear.ts";
@@ -17,22 +23,28 @@ const CASES: { x: number[]; w: number[]; stride: number[]; padding: number[] }[]
   { x: [2, 70, 6, 6], w: [67, 70, 4, 4], stride: [2, 2], padding: [1, 1] },
 ];
 
+/** Both kernel families run everywhere: direct loops (CPU default) and tiled (GPU default). */
+const KERNELS: ConvKernel[] = ["direct", "tiled"];
+
 for (const [i, s] of CASES.entries()) {
-  Deno.test(`conv ${s.x.length - 2}d [${s.x}] * [${s.w}] s${s.stride} p${s.padding}`, async () => {
-    const x = randnRef(s.x, 10 + i), w = randnRef(s.w, 20 + i, 0.3);
-    const o = { stride: s.stride, padding: s.padding };
-    const y = refConv.conv(x, w, o);
-    const dy = randnRef(y.shape, 30 + i);
-    const g = refConv.convBackward(x, w, dy, o);
-    await checkOp({
-      label: "conv",
-      inputs: { x, w },
-      run: (t) => conv(t.x, t.w, o),
-      expected: y,
-      dy,
-      grads: { x: g.dx, w: g.dw },
+  for (const kernel of KERNELS) {
+    Deno.test(`conv ${s.x.length - 2}d [${s.x}] * [${s.w}] s${s.stride} p${s.padding} ${kernel}`, async () => {
+      setConvKernel(kernel);
+      const x = randnRef(s.x, 10 + i), w = randnRef(s.w, 20 + i, 0.3);
+      const o = { stride: s.stride, padding: s.padding };
+      const y = refConv.conv(x, w, o);
+      const dy = randnRef(y.shape, 30 + i);
+      const g = refConv.convBackward(x, w, dy, o);
+      await checkOp({
+        label: "conv",
+        inputs: { x, w },
+        run: (t) => conv(t.x, t.w, o),
+        expected: y,
+        dy,
+        grads: { x: g.dx, w: g.dw },
+      });
     });
-  });
+  }
 }
 
 /** Transposed: the generator's 1x1 → k x k first layer and 4/2/1 upsampling, odd sizes. */
@@ -46,36 +58,42 @@ const TCASES: { x: number[]; w: number[]; stride: number[]; padding: number[] }[
 ];
 
 for (const [i, s] of TCASES.entries()) {
-  Deno.test(`convTranspose [${s.x}] * [${s.w}] s${s.stride} p${s.padding}`, async () => {
-    const x = randnRef(s.x, 40 + i), w = randnRef(s.w, 50 + i, 0.3);
-    const o = { stride: s.stride, padding: s.padding };
-    const y = refT.convTranspose(x, w, o);
-    const dy = randnRef(y.shape, 60 + i);
-    const g = refT.convTransposeBackward(x, w, dy, o);
-    await checkOp({
-      label: "convTranspose",
-      inputs: { x, w },
-      run: (t) => convTranspose(t.x, t.w, o),
-      expected: y,
-      dy,
-      grads: { x: g.dx, w: g.dw },
+  for (const kernel of KERNELS) {
+    Deno.test(`convTranspose [${s.x}] * [${s.w}] s${s.stride} p${s.padding} ${kernel}`, async () => {
+      setConvKernel(kernel);
+      const x = randnRef(s.x, 40 + i), w = randnRef(s.w, 50 + i, 0.3);
+      const o = { stride: s.stride, padding: s.padding };
+      const y = refT.convTranspose(x, w, o);
+      const dy = randnRef(y.shape, 60 + i);
+      const g = refT.convTransposeBackward(x, w, dy, o);
+      await checkOp({
+        label: "convTranspose",
+        inputs: { x, w },
+        run: (t) => convTranspose(t.x, t.w, o),
+        expected: y,
+        dy,
+        grads: { x: g.dx, w: g.dw },
+      });
     });
-  });
+  }
 }
 
 for (const [n, i, o] of [[3, 5, 7], [1, 1, 1], [9, 130, 67]]) {
-  Deno.test(`linear (${n},${i}) -> ${o}`, async () => {
-    const x = randnRef([n, i], 70), w = randnRef([o, i], 71, 0.3), b = randnRef([o], 72);
-    const y = refLin.linear(x, w, b);
-    const dy = randnRef(y.shape, 73);
-    const g = refLin.linearBackward(x, w, b, dy);
-    await checkOp({
-      label: "linear",
-      inputs: { x, w, b },
-      run: (t) => linear(t.x, t.w, t.b),
-      expected: y,
-      dy,
-      grads: { x: g.dx, w: g.dw, b: g.db },
+  for (const kernel of KERNELS) {
+    Deno.test(`linear (${n},${i}) -> ${o} ${kernel}`, async () => {
+      setConvKernel(kernel);
+      const x = randnRef([n, i], 70), w = randnRef([o, i], 71, 0.3), b = randnRef([o], 72);
+      const y = refLin.linear(x, w, b);
+      const dy = randnRef(y.shape, 73);
+      const g = refLin.linearBackward(x, w, b, dy);
+      await checkOp({
+        label: "linear",
+        inputs: { x, w, b },
+        run: (t) => linear(t.x, t.w, t.b),
+        expected: y,
+        dy,
+        grads: { x: g.dx, w: g.dw, b: g.db },
+      });
     });
-  });
+  }
 }

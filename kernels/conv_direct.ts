@@ -1,0 +1,250 @@
+/**
+ * The convolution GEMMs for CPU adapters: the same three forms as `conv_gemm.ts`
+ * (forward, input gradient by stride phase, weight gradient with split reduction), but
+ * written as direct loops over kernel taps with no workgroup memory.
+ *
+ * On lavapipe a workgroup's invocations run as SIMD lanes of one CPU thread, workgroup
+ * memory is ordinary cached memory and each barrier switches between invocations, so
+ * staging tiles costs more than it saves. What matters there is the index arithmetic:
+ * here every per-output coordinate is decoded once per invocation, the kernel taps are
+ * nested loops with constant bounds, and lanes walk consecutive output positions so that
+ * their input reads are contiguous.
+ *
+ * @module
+ */
+import { bindings } from "./common.ts";
+import type { ConvGemmMode, ConvGemmPlan, ConvGeometry } from "./conv_gemm.ts";
+
+const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
+const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
+const pow2AtLeast = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+
+/** One form: sizes, bindings and WGSL pieces around the shared skeleton. */
+interface DirectForm {
+  m: number;
+  n: number;
+  zPhases: number;
+  /** Iterations of the outermost reduction loop (split across workgroups). */
+  outer: number;
+  read: string[];
+  write: string[];
+  /** Statements before the loop, per column j (n${j} is the column index). */
+  colPre: (j: number) => string;
+  /** Opens the reduction loops for outer index `o` (braces closed by `close`). */
+  open: string;
+  close: string;
+  /** Row i's operand (m${i} is the row index). */
+  a: (i: number) => string;
+  /** Statements that set `b${j}` for column j (declared `var b${j} = 0.0` before). */
+  b: (j: number) => string;
+  /** Writes v for (m, n) with phase or split z. */
+  store: string;
+}
+
+const dec3 = (v: string, p: string, d: readonly number[]) =>
+  `let ${p}d = i32(${v} / ${d[1] * d[2]}u); let ${p}h = i32((${v} / ${d[2]}u) % ${d[1]}u); ` +
+  `let ${p}w = i32(${v} % ${d[2]}u);`;
+const inside = (d: string, h: string, w: string, dims: readonly number[]) =>
+  `${d} >= 0 && ${h} >= 0 && ${w} >= 0 && ${d} < ${dims[0]} && ${h} < ${dims[1]} && ${w} < ${
+    dims[2]
+  }`;
+
+function forward(g: ConvGeometry, bias: boolean): DirectForm {
+  const os = prod(g.outSize), is = prod(g.inSize), kv = prod(g.kernel);
+  const [KD, KH, KW] = g.kernel, [, IH, IW] = g.inSize;
+  const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
+  return {
+    m: g.cout,
+    n: g.batch * os,
+    zPhases: 1,
+    outer: g.cin,
+    read: bias ? ["W", "X", "BIAS"] : ["W", "X"],
+    write: ["Y"],
+    colPre: (j) =>
+      `let o${j} = n${j} % ${os}u; ${dec3(`o${j}`, `q${j}`, g.outSize)}
+  let xb${j} = n${j} / ${os}u * ${g.cin * is}u;
+  let id${j} = q${j}d * ${sd} - ${pd}; let ih${j} = q${j}h * ${sh} - ${ph}; let iw${j} = q${j}w * ${sw} - ${pw};`,
+    open: `let xc = o * ${is}u; let wc = o * ${kv}u;
+    for (var kd = 0; kd < ${KD}; kd++) { for (var kh = 0; kh < ${KH}; kh++) { for (var kw = 0; kw < ${KW}; kw++) {
+      let tap = wc + u32((kd * ${KH} + kh) * ${KW} + kw);`,
+    close: "}}}",
+    a: (i) => `W[m${i} * ${g.cin * kv}u + tap]`,
+    b: (j) =>
+      `let d${j} = id${j} + kd; let h${j} = ih${j} + kh; let w${j} = iw${j} + kw;
+      if (${
+        inside(`d${j}`, `h${j}`, `w${j}`, g.inSize)
+      }) { b${j} = X[xb${j} + xc + u32((d${j} * ${IH} + h${j}) * ${IW} + w${j})]; }`,
+    store: `Y[(n / ${os}u * ${g.cout}u + m) * ${os}u + n % ${os}u] = v${bias ? " + BIAS[m]" : ""};`,
+  };
+}
+
+function data(g: ConvGeometry): DirectForm {
+  const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
+  const q = g.inSize.map((s, i) => ceilDiv(s, g.stride[i]));
+  const J = g.kernel.map((s, i) => ceilDiv(s, g.stride[i]));
+  const qv = prod(q), kv = prod(g.kernel), os = prod(g.outSize), is = prod(g.inSize);
+  const [KD, KH, KW] = g.kernel, [, OH, OW] = g.outSize, [, IH, IW] = g.inSize;
+  const phase = `let rd = i32(z / ${
+    sh * sw
+  }u); let rh = i32((z / ${sw}u) % ${sh}u); let rw = i32(z % ${sw}u);`;
+  const pos = (j: string) =>
+    `let b${j} = n${j} / ${qv}u; let qq${j} = n${j} % ${qv}u; ${dec3(`qq${j}`, `q${j}`, q)}
+  let id${j} = q${j}d * ${sd} + rd; let ih${j} = q${j}h * ${sh} + rh; let iw${j} = q${j}w * ${sw} + rw;`;
+  return {
+    m: g.cin,
+    n: g.batch * qv,
+    zPhases: sd * sh * sw,
+    outer: g.cout,
+    read: ["W", "DY"],
+    write: ["DX"],
+    colPre: (j) =>
+      `${j === 0 ? phase : ""}
+  ${pos(`${j}`)}
+  let yb${j} = b${j} * ${g.cout * os}u;`,
+    open: `let yc = o * ${os}u; let wc = o * ${g.cin * kv}u;
+    for (var jd = 0; jd < ${J[0]}; jd++) { for (var jh = 0; jh < ${
+      J[1]
+    }; jh++) { for (var jw = 0; jw < ${J[2]}; jw++) {
+      let kd = (rd + ${pd}) % ${sd} + ${sd} * jd; let kh = (rh + ${ph}) % ${sh} + ${sh} * jh;
+      let kw = (rw + ${pw}) % ${sw} + ${sw} * jw;
+      if (kd < ${KD} && kh < ${KH} && kw < ${KW}) {
+      let tap = u32((kd * ${KH} + kh) * ${KW} + kw);`,
+    close: "}}}}",
+    a: (i) => `W[wc + m${i} * ${kv}u + tap]`,
+    b: (j) =>
+      `let ed${j} = id${j} + ${pd} - kd; let eh${j} = ih${j} + ${ph} - kh; let ew${j} = iw${j} + ${pw} - kw;
+      let od${j} = ed${j} / ${sd}; let oh${j} = eh${j} / ${sh}; let ow${j} = ew${j} / ${sw};
+      if (ed${j} >= 0 && eh${j} >= 0 && ew${j} >= 0 && ${
+        inside(`od${j}`, `oh${j}`, `ow${j}`, g.outSize)
+      }) {
+        b${j} = DY[yb${j} + yc + u32((od${j} * ${OH} + oh${j}) * ${OW} + ow${j})];
+      }`,
+    store: `${phase}
+  ${pos("")}
+  if (${inside("id", "ih", "iw", g.inSize)}) {
+    DX[(b * ${g.cin}u + m) * ${is}u + u32((id * ${IH} + ih) * ${IW} + iw)] = v;
+  }`,
+  };
+}
+
+function weight(g: ConvGeometry, accumulate: boolean): DirectForm {
+  const os = prod(g.outSize), is = prod(g.inSize), kv = prod(g.kernel);
+  const [OD, OH, OW] = g.outSize, [, IH, IW] = g.inSize;
+  const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
+  const n = g.cin * kv;
+  return {
+    m: g.cout,
+    n,
+    zPhases: 1,
+    outer: g.batch * OD * OH,
+    read: ["DY", "X"],
+    write: ["DW"],
+    colPre: (j) =>
+      `let kvv${j} = n${j} % ${kv}u; ${dec3(`kvv${j}`, `k${j}`, g.kernel)}
+  let xb${j} = n${j} / ${kv}u * ${is}u;`,
+    open: `let b = o / ${OD * OH}u; let od = i32((o / ${OH}u) % ${OD}u); let oh = i32(o % ${OH}u);
+    let yrow = b * ${g.cout * os}u + u32((od * ${OH} + oh) * ${OW});
+    let xrow = b * ${g.cin * is}u;
+    for (var ow = 0; ow < ${OW}; ow++) {`,
+    close: "}",
+    a: (i) => `DY[yrow + m${i} * ${os}u + u32(ow)]`,
+    b: (j) =>
+      `let d${j} = od * ${sd} - ${pd} + k${j}d; let h${j} = oh * ${sh} - ${ph} + k${j}h; let w${j} = ow * ${sw} - ${pw} + k${j}w;
+      if (${
+        inside(`d${j}`, `h${j}`, `w${j}`, g.inSize)
+      }) { b${j} = X[xrow + xb${j} + u32((d${j} * ${IH} + h${j}) * ${IW} + w${j})]; }`,
+    store: accumulate ? `DW[m * ${n}u + n] += v;` : `DW[m * ${n}u + n] = v;`,
+  };
+}
+
+/** Plans one convolution GEMM as direct loops (same bindings as {@linkcode planConvGemm}). */
+export function planConvDirect(
+  mode: ConvGemmMode,
+  g: ConvGeometry,
+  opts: { bias?: boolean; accumulate?: boolean; targetGroups?: number } = {},
+): ConvGemmPlan {
+  const f = mode === "forward"
+    ? forward(g, opts.bias ?? false)
+    : mode === "data"
+    ? data(g)
+    : weight(g, opts.accumulate ?? false);
+  // Rows come from the workgroup id alone, so the compiler keeps the A operands scalar
+  // (one load broadcast to all lanes); lanes take consecutive columns. TM·TN
+  // accumulators per lane fill the vector registers.
+  // 8 rows x 4 columns per invocation measured best on lavapipe (2 cores, AVX2).
+  const tm = Math.min(8, pow2AtLeast(f.m)), tn = 4, threads = 64;
+  const ty = Math.min(8, pow2AtLeast(ceilDiv(f.m, tm)));
+  const tx = threads / ty;
+  const bm = ty * tm, bn = tx * tn;
+  const tiles = ceilDiv(f.m, bm) * ceilDiv(f.n, bn) * f.zPhases;
+  let splits = 1;
+  if (mode !== "data") {
+    const target = opts.targetGroups ?? 16;
+    splits = Math.min(f.outer, Math.max(1, Math.floor(target / tiles)));
+  }
+  const chunk = ceilDiv(f.outer, splits);
+  splits = ceilDiv(f.outer, chunk);
+  const split = splits > 1;
+  const read = split ? f.read.filter((r) => r !== "BIAS") : f.read;
+  const store = split ? `P[(z * ${f.m}u + m) * ${f.n}u + n] = v;` : f.store;
+  const rows = [...Array(tm).keys()], cols = [...Array(tn).keys()];
+  const cells = rows.flatMap((i) => cols.map((j) => [i, j]));
+  const code = `${bindings(read, split ? ["P"] : f.write)}
+fn store(m: u32, n: u32, z: u32, v: f32) {
+  ${store}
+}
+@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
+  let z = wid.z % ${f.zPhases}u;
+  let oBegin = wid.z / ${f.zPhases}u * ${chunk}u;
+  let oEnd = min(${f.outer}u, oBegin + ${chunk}u);
+  let mt = wid.y * ${bm}u + lid / ${tx}u;
+  let nt = wid.x * ${bn}u + lid % ${tx}u;
+  ${rows.map((i) => `let m${i} = min(mt + ${i * ty}u, ${f.m - 1}u);`).join(" ")}
+  ${cols.map((j) => `let n${j} = min(nt + ${j * tx}u, ${f.n - 1}u);`).join(" ")}
+  ${cols.map((j) => f.colPre(j)).join("\n  ")}
+  ${cells.map(([i, j]) => `var c${i}_${j} = 0.0;`).join(" ")}
+  for (var o = oBegin; o < oEnd; o++) {
+    ${f.open}
+      ${rows.map((i) => `let a${i} = ${f.a(i)};`).join(" ")}
+      ${cols.map((j) => `var b${j} = 0.0;\n      ${f.b(j)}`).join("\n      ")}
+      ${cells.map(([i, j]) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`).join("\n      ")}
+    ${f.close}
+  }
+  let zOut = wid.z;
+  ${
+    cells.map(([i, j]) =>
+      `if (mt + ${i * ty}u < ${f.m}u && nt + ${j * tx}u < ${f.n}u) { store(mt + ${i * ty}u, nt + ${
+        j * tx
+      }u, select(z, zOut / ${f.zPhases}u, ${split}), c${i}_${j}); }`
+    ).join("\n  ")
+  }
+}`;
+  let reduceCode: string | undefined;
+  if (split) {
+    const outRead = f.read.includes("BIAS") ? ["P", "BIAS"] : ["P"];
+    reduceCode = `${bindings(outRead, f.write)}
+fn store(m: u32, n: u32, v: f32) {
+  ${f.store}
+}
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * 256u;
+  if (i >= ${f.m * f.n}u) { return; }
+  var s = 0.0;
+  for (var z = 0u; z < ${splits}u; z++) { s += P[z * ${f.m * f.n}u + i]; }
+  store(i / ${f.n}u, i % ${f.n}u, s);
+}`;
+  }
+  return {
+    code,
+    grid: [ceilDiv(f.n, bn), ceilDiv(f.m, bm), f.zPhases * splits],
+    splits,
+    scratch: split ? splits * f.m * f.n : 0,
+    reduceCode,
+    reduceThreads: f.m * f.n,
+    m: f.m,
+    n: f.n,
+    k: 0,
+  };
+}
