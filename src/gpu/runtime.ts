@@ -51,6 +51,9 @@ export class Runtime {
   #encoder: GPUCommandEncoder | undefined;
   #pass: GPUComputePassEncoder | undefined;
   #dispatches = 0;
+  #bindGroups = new Map<string, GPUBindGroup>();
+  #ids = new WeakMap<object, number>();
+  #nextId = 0;
 
   private constructor(gpu: GpuContext) {
     this.gpu = gpu;
@@ -74,14 +77,46 @@ export class Runtime {
     return this.#encoder;
   }
 
-  #passNow(label: string): GPUComputePassEncoder {
+  /** The pass for the next dispatch, and whether it is a profiled pass of its own. */
+  #passNow(label: string): [GPUComputePassEncoder, boolean] {
     const tw = this.profiler?.timestampWrites(label);
     if (tw) {
       this.#endPass();
-      return this.#encoderNow().beginComputePass({ timestampWrites: tw });
+      return [this.#encoderNow().beginComputePass({ timestampWrites: tw }), true];
     }
     this.#pass ??= this.#encoderNow().beginComputePass();
-    return this.#pass;
+    return [this.#pass, false];
+  }
+
+  /**
+   * Bind groups by pipeline and buffer ranges. A step allocates the same pooled buffers
+   * in the same order every time, so after the first step every launch finds its bind
+   * group here; creating one per launch instead piles up native objects that the
+   * garbage collector does not see, and resident memory creeps up.
+   */
+  #bindGroup(pipeline: GPUComputePipeline, buffers: BufferRange[]): GPUBindGroup {
+    const key = `${this.#id(pipeline)}|${
+      buffers.map((b) => `${this.#id(b.buffer)}:${b.offset}:${b.size}`).join(",")
+    }`;
+    let g = this.#bindGroups.get(key);
+    if (!g) {
+      if (this.#bindGroups.size >= MAX_BIND_GROUPS) this.#bindGroups.clear();
+      g = this.device.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: buffers.map((b, binding) => ({
+          binding,
+          resource: { buffer: b.buffer, offset: b.offset, size: b.size },
+        })),
+      });
+      this.#bindGroups.set(key, g);
+    }
+    return g;
+  }
+
+  #id(o: object): number {
+    let id = this.#ids.get(o);
+    if (id === undefined) this.#ids.set(o, id = ++this.#nextId);
+    return id;
   }
 
   #endPass(): void {
@@ -94,15 +129,8 @@ export class Runtime {
     const [x, y, z] = l.grid;
     if (x === 0 || y === 0 || z === 0) return;
     const pipeline = this.pipelines.get(l.code);
-    const bindGroup = this.device.createBindGroup({
-      layout: pipeline.getBindGroupLayout(0),
-      entries: l.buffers.map((b, binding) => ({
-        binding,
-        resource: { buffer: b.buffer, offset: b.offset, size: b.size },
-      })),
-    });
-    const profiled = this.profiler !== undefined;
-    const pass = this.#passNow(l.label);
+    const bindGroup = this.#bindGroup(pipeline, l.buffers);
+    const [pass, profiled] = this.#passNow(l.label);
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(x, y, z);
@@ -177,6 +205,9 @@ export class Runtime {
     await this.device.queue.onSubmittedWorkDone();
   }
 }
+
+/** Bind groups kept before the cache starts over (a step uses about a thousand). */
+const MAX_BIND_GROUPS = 20000;
 
 let current: Runtime | undefined;
 let creating: Promise<Runtime> | undefined;

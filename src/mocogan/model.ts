@@ -7,6 +7,7 @@
 import { getRuntime, type Runtime } from "../gpu/runtime.ts";
 import { Network, NetworkBuilder } from "../nn/network.ts";
 import { Rng } from "../nn/random.ts";
+import { randn } from "../tensor/ops/random.ts";
 import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
 import { backward } from "../tensor/autograd.ts";
 import { add } from "../tensor/ops/arithmetic.ts";
@@ -86,6 +87,41 @@ export interface GeneratedVideo {
   shape: [number, number, number, number, number];
 }
 
+/**
+ * The model's random source: integer draws (motion length, window, frame, categories)
+ * from a seeded CPU generator, noise tensors from the GPU's counter-based Philox
+ * generator. Its state (CPU state plus the Philox offset) makes a resumed run continue
+ * the same streams.
+ */
+export class ModelRng extends Rng {
+  /** The Philox key. */
+  readonly noiseSeed: number;
+  /** The next Philox offset; each noise tensor uses one. */
+  noiseOffset = 0;
+
+  /** Seeds both generators from `seed`. */
+  constructor(seed: number) {
+    super(seed);
+    this.noiseSeed = seed >>> 0;
+  }
+
+  /** A standard normal tensor from the GPU generator. */
+  noise(shape: number[]): Tensor {
+    return randn(shape, { seed: this.noiseSeed, offset: this.noiseOffset++ });
+  }
+
+  /** CPU state followed by the Philox offset. */
+  override getState(): number[] {
+    return [...super.getState(), this.noiseOffset];
+  }
+
+  /** Restores a state from {@linkcode ModelRng.getState}. */
+  override setState(state: number[]): void {
+    super.setState(state.slice(0, 5));
+    this.noiseOffset = state[5] ?? 0;
+  }
+}
+
 const NETWORKS = [
   "image_discriminator",
   "video_discriminator",
@@ -102,8 +138,8 @@ export class MoCoGAN {
   readonly config: MoCoGANConfig;
   /** The four networks by state-dict prefix. */
   readonly nets: Record<NetworkName, Network>;
-  /** Draws the noise that callers do not pass in. */
-  readonly rng: Rng;
+  /** Draws what callers do not pass in. */
+  readonly rng: ModelRng;
   readonly #layers: Record<
     "image_discriminator" | "video_discriminator" | "image_generator",
     Layer[]
@@ -113,7 +149,7 @@ export class MoCoGAN {
   private constructor(rt: Runtime, config: MoCoGANConfig, seed: number) {
     this.#rt = rt;
     this.config = config;
-    this.rng = new Rng(seed);
+    this.rng = new ModelRng(seed);
     const initRng = new Rng(seed ^ 0x5eed);
     this.#layers = {
       image_discriminator: imageDiscriminatorLayers(config),
@@ -219,13 +255,14 @@ export class MoCoGAN {
     };
   }
 
-  #upload(data: Float32Array | undefined, shape: number[], what: string, draw: () => Float32Array) {
+  /** Uploads `data`, or draws standard normal noise on the GPU when it is absent. */
+  #input(data: Float32Array | undefined, shape: number[], what: string): Tensor {
+    if (!data) return this.rng.noise(shape);
     const n = shape.reduce((a, b) => a * b, 1);
-    const d = data ?? draw();
-    if (d.length !== n) {
-      throw new RangeError(`${what} has ${d.length} values; expected ${n} for shape [${shape}]`);
+    if (data.length !== n) {
+      throw new RangeError(`${what} has ${data.length} values; expected ${n} for shape [${shape}]`);
     }
-    return Tensor.from(d, shape);
+    return Tensor.from(data, shape);
   }
 
   /** Draws the inputs that `x` leaves out, the way the seed's loop does. */
@@ -265,34 +302,13 @@ export class MoCoGAN {
     const n = this.nets;
     this.#setTraining(true);
     const lossTensors = await withScope((scope) => {
-      const real = this.#upload(
-        x.realVideos,
-        [B, 3, T, S, S],
-        "realVideos",
-        () => new Float32Array(),
-      );
-      const content = this.#upload(
-        x.contentNoise,
-        [B, c.dimContent],
-        "contentNoise",
-        () => this.rng.normals(B * c.dimContent),
-      );
+      if (!x.realVideos) throw new RangeError("realVideos is required");
+      const real = this.#input(x.realVideos, [B, 3, T, S, S], "realVideos");
+      const content = this.#input(x.contentNoise, [B, c.dimContent], "contentNoise");
       const iid = c.motion === "iid";
       const noiseShape = iid ? [B, L, c.dimMotion] : [B, c.dimMotion];
-      const noise = this.#upload(
-        x.motionNoise,
-        noiseShape,
-        "motionNoise",
-        () => this.rng.normals(noiseShape[0] * noiseShape[1] * (noiseShape[2] ?? 1)),
-      );
-      const h0 = iid
-        ? this.#upload(
-          x.motionH0,
-          [B, c.dimMotion],
-          "motionH0",
-          () => this.rng.normals(B * c.dimMotion),
-        )
-        : undefined;
+      const noise = this.#input(x.motionNoise, noiseShape, "motionNoise");
+      const h0 = iid ? this.#input(x.motionH0, [B, c.dimMotion], "motionH0") : undefined;
       const realCats = c.numCategories ? Tensor.from(x.realCategories!, [B]) : undefined;
       const catLabels = cats ? Tensor.from(cats, [B]) : undefined;
       const onehot = cats ? this.#oneHot(cats) : undefined;
@@ -369,27 +385,10 @@ export class MoCoGAN {
       return await withScope(async () => {
         const frames = noGrad(() => {
           const iid = c.motion === "iid";
-          const content = this.#upload(
-            g.contentNoise,
-            [N, c.dimContent],
-            "contentNoise",
-            () => this.rng.normals(N * c.dimContent),
-          );
+          const content = this.#input(g.contentNoise, [N, c.dimContent], "contentNoise");
           const noiseShape = iid ? [N, L, c.dimMotion] : [N, c.dimMotion];
-          const noise = this.#upload(
-            g.motionNoise,
-            noiseShape,
-            "motionNoise",
-            () => this.rng.normals(noiseShape.reduce((a, b) => a * b, 1)),
-          );
-          const h0 = iid
-            ? this.#upload(
-              g.motionH0,
-              [N, c.dimMotion],
-              "motionH0",
-              () => this.rng.normals(N * c.dimMotion),
-            )
-            : undefined;
+          const noise = this.#input(g.motionNoise, noiseShape, "motionNoise");
+          const h0 = iid ? this.#input(g.motionH0, [N, c.dimMotion], "motionH0") : undefined;
           let onehot: Tensor | undefined;
           if (c.numCategories) {
             const cats = g.categories ??

@@ -69,7 +69,9 @@ Deno.test("train: empty folder, missing path, missing --data", () =>
   }));
 
 Deno.test("train: stdin that is empty, ends early or carries garbage", async () => {
-  const y4m = await ffmpeg("-f lavfi -i testsrc=size=32x32:rate=25 -frames:v 10 -f yuv4mpegpipe -");
+  const y4m = await ffmpeg(
+    "-f lavfi -i testsrc=size=32x32:rate=25 -frames:v 10 -pix_fmt yuv420p -f yuv4mpegpipe -",
+  );
   const cut = y4m.subarray(0, y4m.length - 1000);
   assertOneLineError(
     await cli(["train", ...TINY, "--data", "-"], { stdin: new Uint8Array() }),

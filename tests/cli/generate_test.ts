@@ -255,6 +255,9 @@ Deno.test("generate: bad inputs give one line and leave nothing behind", async (
   ]);
   assertOneLineError(missingDir, /cannot write .*x\.mp4: folder .* does not exist/);
 
+  const notDir = await cli(["generate", "--checkpoint", ckpt, "--out", join(ckpt, "x.mp4")]);
+  assertOneLineError(notDir, /cannot write .*x\.mp4: .* is not a folder/);
+
   const ro = join(dir, "readonly");
   await Deno.mkdir(ro, { mode: 0o555 });
   const isRoot = Deno.uid() === 0;

@@ -14,7 +14,8 @@ import { HAS_TORCH, TORCH_PYTHON } from "../reference/testing.ts";
 import { errorsAgainst, replayFixture } from "./_fixture.ts";
 
 const TOL = 1e-4;
-const REFERENCE = new URL("../../../shared/reference/mocogan_ref.py", import.meta.url).pathname;
+const REFERENCE = Deno.env.get("MOCOGAN_REFERENCE") ??
+  new URL("../../../shared/reference/mocogan_ref.py", import.meta.url).pathname;
 const REPLAY = new URL("./replay.py", import.meta.url).pathname;
 
 for (const name of ["tiny", "tiny_cat", "tiny_iid"]) {
