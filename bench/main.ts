@@ -120,6 +120,9 @@ async function runChild(preset: string, o: Options): Promise<PresetResult> {
   const args = [
     "run",
     "-A",
+    // The parent resolved every dependency; the child must not reach for a registry
+    // (a lent GPU machine has none).
+    "--cached-only",
     import.meta.filename!,
     "--child",
     preset,
