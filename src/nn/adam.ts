@@ -5,7 +5,7 @@
  */
 import { adamUpdate } from "../../kernels/adam.ts";
 import { runtime } from "../gpu/runtime.ts";
-import { launchFlat } from "../tensor/ops/launch.ts";
+import { cached, launchFlat } from "../tensor/ops/launch.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { FlatBuffer } from "./param_store.ts";
 
@@ -53,7 +53,7 @@ export class Adam {
     const bc1 = 1 - o.beta1 ** this.step, bc2 = 1 - o.beta2 ** this.step;
     runtime().write(this.#hyper.range(), new Float32Array([o.lr / bc1, Math.sqrt(bc2)]));
     const n = params.length;
-    const code = adamUpdate(n, {
+    const code = cached(adamUpdate, n, {
       beta1: o.beta1,
       beta2: o.beta2,
       eps: o.eps,

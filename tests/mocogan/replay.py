@@ -1,12 +1,15 @@
 """Replays a fixture's training step and generation with the reference.
 
-  python3 replay.py REFERENCE_PY FIXTURE OUT [float64|float32] [THREADS]
+  python3 replay.py REFERENCE_PY FIXTURE OUT [float64|float32] [THREADS] [PERTURB]
 
 FIXTURE is made by `mocogan_ref.py fixture`. OUT receives, as F64 tensors, what the
 step gives from the same float32 starting state: loss/*, grad/*, after/*, gen/frames.
 In float64 it is the exact-enough answer; in float32 with another thread count it shows
 how far PyTorch's own float32 result moves with the order of its sums. The parity tests
-use both to tell a real error from rounding that the configuration amplifies.
+use both to tell a real error from rounding that the configuration amplifies. With
+PERTURB (e.g. 6e-8, about one float32 rounding), every starting value is multiplied by
+1 + PERTURB·N(0,1) first: how far that moves the float64 answer measures how strongly
+this configuration amplifies float32 rounding.
 """
 import importlib.util, json, struct, sys
 import numpy as np
@@ -18,6 +21,8 @@ spec.loader.exec_module(R)
 DTYPE = torch.float64 if (sys.argv[4] if len(sys.argv) > 4 else "float64") == "float64" else torch.float32
 torch.set_default_dtype(DTYPE)
 torch.set_num_threads(int(sys.argv[5]) if len(sys.argv) > 5 else 2)
+PERTURB = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
+noise = torch.Generator().manual_seed(1234)
 
 raw = open(sys.argv[2], "rb").read()
 n = struct.unpack("<Q", raw[:8])[0]
@@ -32,7 +37,12 @@ def tensor(k):
     a, b = e["data_offsets"]
     arr = np.frombuffer(raw[8 + n + a:8 + n + b], dtype=DT[e["dtype"]]).reshape(e["shape"])
     t = torch.from_numpy(arr.copy())
-    return t.to(DTYPE) if t.is_floating_point() else t
+    if not t.is_floating_point():
+        return t
+    t = t.to(DTYPE)
+    if PERTURB and not k.startswith("input/motion_") and not k.startswith("input/frame") and k != "adam/step":
+        t = t * (1 + PERTURB * torch.randn(t.shape, generator=noise, dtype=DTYPE))
+    return t
 
 
 m = R.MoCoGAN(c)

@@ -9,15 +9,20 @@ import {
   type ActivationKind,
 } from "../../../kernels/elementwise.ts";
 import { record, Tensor } from "../tensor.ts";
-import { launchFlat } from "./launch.ts";
+import { cached, launchFlat } from "./launch.ts";
 
 /** y = act(x) elementwise; the gradient is computed from y. */
 export function activate(x: Tensor, kind: ActivationKind, slope = 0.2): Tensor {
   const y = Tensor.empty(x.shape);
-  launchFlat(kind, activationForward(x.size, kind, slope), [x, y], x.size);
+  launchFlat(kind, cached(activationForward, x.size, kind, slope), [x, y], x.size);
   return record(y, [x], kind, (dy) => {
     const dx = Tensor.empty(x.shape);
-    launchFlat(`${kind}_backward`, activationBackward(x.size, kind, slope), [y, dy, dx], x.size);
+    launchFlat(
+      `${kind}_backward`,
+      cached(activationBackward, x.size, kind, slope),
+      [y, dy, dx],
+      x.size,
+    );
     return [dx];
   });
 }

@@ -5,7 +5,7 @@
  */
 import { axpby, fill as fillKernel, scaleByScalar } from "../../../kernels/elementwise.ts";
 import { record, Tensor } from "../tensor.ts";
-import { launchFlat } from "./launch.ts";
+import { cached, launchFlat } from "./launch.ts";
 
 function sameShape(a: Tensor, b: Tensor, op: string): void {
   if (a.size !== b.size) throw new Error(`${op}: shapes [${a.shape}] and [${b.shape}] differ`);
@@ -15,7 +15,7 @@ function sameShape(a: Tensor, b: Tensor, op: string): void {
 export function addScaled(a: Tensor, b: Tensor, alpha: number, beta: number): Tensor {
   sameShape(a, b, "add");
   const y = Tensor.empty(a.shape);
-  launchFlat("axpby", axpby(a.size, alpha, beta), [a, b, y], a.size);
+  launchFlat("axpby", cached(axpby, a.size, alpha, beta), [a, b, y], a.size);
   return record(y, [a, b], "add", (dy, need) => [
     need[0] ? scale(dy, alpha) : undefined,
     need[1] ? scale(dy, beta) : undefined,
@@ -39,13 +39,13 @@ export function scale(x: Tensor, alpha: number): Tensor {
 /** alpha·x·s, where `s` is a one-element tensor (for seeding gradients with dL). */
 export function scaleBy(x: Tensor, s: Tensor, alpha = 1): Tensor {
   const y = Tensor.empty(x.shape);
-  launchFlat("scale", scaleByScalar(x.size, alpha), [x, s, y], x.size);
+  launchFlat("scale", cached(scaleByScalar, x.size, alpha), [x, s, y], x.size);
   return y;
 }
 
 /** A tensor filled with `value`. */
 export function full(shape: readonly number[], value: number): Tensor {
   const y = Tensor.empty(shape);
-  launchFlat("fill", fillKernel(y.size, value), [y], y.size);
+  launchFlat("fill", cached(fillKernel, y.size, value), [y], y.size);
   return y;
 }

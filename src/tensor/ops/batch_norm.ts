@@ -6,7 +6,7 @@
 import * as k from "../../../kernels/batch_norm.ts";
 import type { ActivationKind } from "../../../kernels/elementwise.ts";
 import { record, Tensor } from "../tensor.ts";
-import { launch, launchFlat } from "./launch.ts";
+import { cached, launch, launchFlat } from "./launch.ts";
 
 /** Options of {@linkcode batchNorm}. */
 export interface BatchNormOptions {
@@ -43,7 +43,7 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
         `BatchNorm in training mode needs more than one value per channel, got input [${x.shape}]`,
       );
     }
-    launch("bn_stats", k.batchNormStats(sh, eps, o.momentum ?? 0.1), [
+    launch("bn_stats", cached(k.batchNormStats, sh, eps, o.momentum ?? 0.1), [
       x,
       o.runningMean,
       o.runningVar,
@@ -52,7 +52,7 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
   } else {
     launchFlat(
       "bn_running",
-      k.batchNormRunningStats(c, eps),
+      cached(k.batchNormRunningStats, c, eps),
       [o.runningMean, o.runningVar, stats],
       c,
     );
@@ -61,7 +61,7 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
   const y = Tensor.empty(x.shape);
   launchFlat(
     "bn_apply",
-    k.batchNormApply(sh, affine, act, o.slope),
+    cached(k.batchNormApply, sh, affine, act, o.slope),
     [x, stats, ...params, y],
     y.size,
   );
@@ -73,7 +73,7 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
       sums = Tensor.empty([2 * c]);
       const dgamma = affine ? Tensor.empty([c]) : undefined;
       const dbeta = affine ? Tensor.empty([c]) : undefined;
-      launch("bn_backward_sums", k.batchNormBackwardSums(sh, affine, act, o.slope), [
+      launch("bn_backward_sums", cached(k.batchNormBackwardSums, sh, affine, act, o.slope), [
         x,
         y,
         dy,
@@ -88,7 +88,7 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
       const dx = Tensor.empty(x.shape);
       const gamma = affine ? [o.weight!] : [];
       if (o.training) {
-        launchFlat("bn_backward_data", k.batchNormBackwardData(sh, affine, act, o.slope), [
+        launchFlat("bn_backward_data", cached(k.batchNormBackwardData, sh, affine, act, o.slope), [
           x,
           y,
           dy,
@@ -98,7 +98,7 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
           dx,
         ], dx.size);
       } else {
-        launchFlat("bn_backward_eval", k.batchNormBackwardEval(sh, affine, act, o.slope), [
+        launchFlat("bn_backward_eval", cached(k.batchNormBackwardEval, sh, affine, act, o.slope), [
           y,
           dy,
           stats,

@@ -8,7 +8,7 @@ import { type ConvGeometry, planConvGemm } from "../../../kernels/conv_gemm.ts";
 import { planConvDirect } from "../../../kernels/conv_direct.ts";
 import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
-import { launch } from "./launch.ts";
+import { cached, launch } from "./launch.ts";
 import { channelSum } from "./reduce.ts";
 
 /** Stride and padding per spatial dimension (a single number applies to all). */
@@ -57,7 +57,8 @@ function runGemm(
 ): void {
   const rt = runtime();
   const direct = convKernel === "direct" || (convKernel === "auto" && rt.gpu.isSoftware);
-  const plan = (direct ? planConvDirect : planConvGemm)(
+  const plan = cached(
+    direct ? planConvDirect : planConvGemm,
     mode,
     g,
     {

@@ -6,7 +6,7 @@
 import { gruCellBackward, gruCellForward } from "../../../kernels/gru.ts";
 import { record, Tensor } from "../tensor.ts";
 import { linear } from "./conv.ts";
-import { launchFlat } from "./launch.ts";
+import { cached, launchFlat } from "./launch.ts";
 
 /** The four tensors of a GRUCell: weight_ih (3H, I), weight_hh (3H, H), bias_ih, bias_hh (3H). */
 export interface GruWeights {
@@ -31,12 +31,12 @@ export function gruCell(x: Tensor, h: Tensor, w: GruWeights): Tensor {
 function gates(gi: Tensor, gh: Tensor, h: Tensor, batch: number, hidden: number): Tensor {
   const out = Tensor.empty([batch, hidden]);
   const n = batch * hidden;
-  launchFlat("gru_cell", gruCellForward(batch, hidden), [gi, gh, h, out], n);
+  launchFlat("gru_cell", cached(gruCellForward, batch, hidden), [gi, gh, h, out], n);
   return record(out, [gi, gh, h], "gruCell", (dy) => {
     const dgi = Tensor.empty(gi.shape), dgh = Tensor.empty(gh.shape), dh = Tensor.empty(h.shape);
     launchFlat(
       "gru_cell_backward",
-      gruCellBackward(batch, hidden),
+      cached(gruCellBackward, batch, hidden),
       [gi, gh, h, dy, dgi, dgh, dh],
       n,
     );

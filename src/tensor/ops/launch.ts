@@ -31,3 +31,19 @@ export function launchFlat(
 ): void {
   launch(label, code, buffers, grid1d(n));
 }
+
+const memo = new Map<unknown, Map<string, unknown>>();
+
+/**
+ * `generate(...args)`, computed once per distinct argument list. Kernel generators build
+ * WGSL source strings; regenerating them for every launch of every step cost as much CPU
+ * time as the GPU spent computing on a fast card, and the same string object also keeps
+ * the pipeline cache's key hashing cheap.
+ */
+export function cached<A extends unknown[], R>(generate: (...args: A) => R, ...args: A): R {
+  let byArgs = memo.get(generate);
+  if (!byArgs) memo.set(generate, byArgs = new Map());
+  const key = JSON.stringify(args);
+  if (!byArgs.has(key)) byArgs.set(key, generate(...args));
+  return byArgs.get(key) as R;
+}

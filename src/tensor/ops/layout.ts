@@ -5,7 +5,7 @@
  */
 import { axisCopy, permute as permuteKernel } from "../../../kernels/layout.ts";
 import { record, Tensor } from "../tensor.ts";
-import { launchFlat } from "./launch.ts";
+import { cached, launchFlat } from "./launch.ts";
 
 function view(shape: readonly number[], axis: number) {
   return {
@@ -31,7 +31,8 @@ function copyAlong(
   accumulate = false,
 ): void {
   const v = view(x.shape, axis);
-  const code = axisCopy(
+  const code = cached(
+    axisCopy,
     v,
     { axis: x.shape[axis], start: srcStart },
     { axis: y.shape[axis], start: dstStart },
@@ -117,7 +118,7 @@ export function permute(x: Tensor, perm: number[]): Tensor {
     throw new Error(`permute: [${perm}] is not a permutation of ${x.shape.length} axes`);
   }
   const y = Tensor.empty(perm.map((p) => x.shape[p]));
-  launchFlat("permute", permuteKernel(x.shape, perm), [x, y], x.size);
+  launchFlat("permute", cached(permuteKernel, x.shape, perm), [x, y], x.size);
   const inverse = perm.map((_, i) => perm.indexOf(i));
   return record(y, [x], "permute", (dy) => [permute(dy, inverse)]);
 }

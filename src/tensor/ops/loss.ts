@@ -5,15 +5,20 @@
  */
 import * as k from "../../../kernels/loss.ts";
 import { record, Tensor } from "../tensor.ts";
-import { launch, launchFlat } from "./launch.ts";
+import { cached, launch, launchFlat } from "./launch.ts";
 
 /** mean(BCEWithLogits(x, target)) for a constant target; a one-element tensor. */
 export function bceWithLogits(x: Tensor, target: number): Tensor {
   const loss = Tensor.empty([1]);
-  launch("bce", k.bceWithLogits(x.size, target), [x, loss], [1, 1, 1]);
+  launch("bce", cached(k.bceWithLogits, x.size, target), [x, loss], [1, 1, 1]);
   return record(loss, [x], "bce", (dl) => {
     const dx = Tensor.empty(x.shape);
-    launchFlat("bce_backward", k.bceWithLogitsBackward(x.size, target), [x, dl, dx], x.size);
+    launchFlat(
+      "bce_backward",
+      cached(k.bceWithLogitsBackward, x.size, target),
+      [x, dl, dx],
+      x.size,
+    );
     return [dx];
   });
 }
@@ -23,10 +28,15 @@ export function crossEntropy(x: Tensor, labels: Tensor): Tensor {
   const [n, c] = x.shape;
   if (labels.size !== n) throw new Error(`crossEntropy: ${labels.size} labels for ${n} rows`);
   const loss = Tensor.empty([1]);
-  launch("cross_entropy", k.crossEntropy(n, c), [x, labels, loss], [1, 1, 1]);
+  launch("cross_entropy", cached(k.crossEntropy, n, c), [x, labels, loss], [1, 1, 1]);
   return record(loss, [x], "crossEntropy", (dl) => {
     const dx = Tensor.empty(x.shape);
-    launchFlat("cross_entropy_backward", k.crossEntropyBackward(n, c), [x, labels, dl, dx], n);
+    launchFlat(
+      "cross_entropy_backward",
+      cached(k.crossEntropyBackward, n, c),
+      [x, labels, dl, dx],
+      n,
+    );
     return [dx];
   });
 }

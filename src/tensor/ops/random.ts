@@ -13,7 +13,7 @@
  */
 import { philoxNormal, philoxUniform } from "../../../kernels/random.ts";
 import { Tensor } from "../tensor.ts";
-import { launchFlat } from "./launch.ts";
+import { cached, launchFlat } from "./launch.ts";
 
 /** Where a draw comes from: a 64-bit key and a 64-bit counter offset. */
 export interface RandomOptions {
@@ -64,7 +64,7 @@ function draw(
     throw new RangeError(`${out.size} values exceed one draw's 2^32 counters`);
   }
   const params = Tensor.from(new Int32Array(philoxParams(opts).buffer), [4]);
-  launchFlat(label, kernel(out.size), [params, out], countersFor(out.size));
+  launchFlat(label, cached(kernel, out.size), [params, out], countersFor(out.size));
   // Later commands may reuse the buffer only as an output, after this launch reads it.
   params.dispose();
   return out;
