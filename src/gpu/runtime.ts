@@ -206,8 +206,8 @@ export class Runtime {
   }
 }
 
-/** Bind groups kept before the cache starts over (a step uses about a thousand). */
-const MAX_BIND_GROUPS = 20000;
+/** Bind groups kept before the cache starts over (a step uses about eight hundred). */
+const MAX_BIND_GROUPS = 4096;
 
 let current: Runtime | undefined;
 let creating: Promise<Runtime> | undefined;
