@@ -8,13 +8,19 @@
  * amplify float32 rounding (BatchNorm over a batch of 2 cancels all but 1e-5 of a
  * gradient), and there any float32 result is off by 1e-4 to 1e-3 depending on the order
  * of its sums. So each value must be within 1e-4 of PyTorch, or within 1e-4 of the
- * float64 answer, or within 10 times PyTorch's own float32 distance from it.
+ * float64 answer, or within 10 times PyTorch's own float32 distance from it. And when a
+ * (Leaky)ReLU input lies within float32 rounding of its kink (the float64 replay reports
+ * how close the closest one comes), float32 may put it on either side, which moves every
+ * gradient upstream by up to 1e-2: PyTorch and this program then legitimately disagree,
+ * and the test says so instead of failing.
  */
 import { assert } from "../_assert.ts";
 import { HAS_TORCH, TORCH_PYTHON } from "../reference/testing.ts";
 import { errorsAgainst, replayFixture } from "./_fixture.ts";
 
 const TOL = 1e-4;
+/** A kink closer than this (relative to its layer's largest input) is a float32 tie. */
+const KINK_TIE = 1e-6;
 const REFERENCE = Deno.env.get("MOCOGAN_REFERENCE") ??
   new URL("../../../shared/reference/mocogan_ref.py", import.meta.url).pathname;
 const REPLAY = new URL("./replay.py", import.meta.url).pathname;
@@ -35,6 +41,8 @@ const UNSEEN: { config: string; set: string[]; seed: number }[] = [
   { config: "tiny_cat", set: ["img=64", "T=16", "batch=2", "ndf=2", "ngf=2", "n_cat=4"], seed: 12 },
   { config: "tiny_iid", set: ["T=9", "batch=5", "n_cat=2", "d_m=4"], seed: 13 },
   { config: "tiny", set: ["img=24", "T=5", "hidden=9", "weight_decay=0.001"], seed: 14 },
+  { config: "tiny", set: ["img=96", "T=16", "batch=3", "ndf=2", "ngf=3"], seed: 15 },
+  { config: "tiny", set: ["img=48", "ndf=3", "ngf=5", "batch=4", "d_c=7"], seed: 21 },
 ];
 
 async function python(args: string[]): Promise<void> {
@@ -68,13 +76,27 @@ for (const u of UNSEEN) {
         const vsTorch = await errorsAgainst(ours, f32);
         const vsExact = await errorsAgainst(ours, f64);
         const torchVsExact = await errorsAgainst(await readAsReplay(f32, [...ours.keys()]), f64);
+        const margin = (await readAsReplay(f64, ["kink/margin"])).get("kink/margin")![0];
+        const ambiguous: string[] = [];
         for (const [k, e] of vsTorch) {
           const ok = e <= TOL || vsExact.get(k)! <= Math.max(TOL, 10 * torchVsExact.get(k)!);
+          if (!ok && margin < KINK_TIE) {
+            ambiguous.push(`${k} (${e.toExponential(1)})`);
+            continue;
+          }
           assert(
             ok,
             `${u.set.join(" ")}: ${k} is ${e.toExponential(2)} from PyTorch and ` +
               `${vsExact.get(k)!.toExponential(2)} from float64 (PyTorch: ` +
               `${torchVsExact.get(k)!.toExponential(2)})`,
+          );
+        }
+        if (ambiguous.length) {
+          console.warn(
+            `  a (Leaky)ReLU input is ${margin.toExponential(1)} of its scale from the kink, ` +
+              `within float32 rounding; these differ from PyTorch by that choice: ${
+                ambiguous.join(", ")
+              }`,
           );
         }
       } finally {

@@ -57,8 +57,25 @@ for net_name, net in m.net.items():
             "exp_avg_sq": tensor(f"adam/{net_name}.{pn}.exp_avg_sq"),
         }
 x = {k[6:]: tensor(k) for k in header if k.startswith("input/")}
+# How close any (Leaky)ReLU input comes to its kink, relative to that input's scale: a
+# value within float32 rounding of 0 may fall on either side in float32, which changes
+# every gradient upstream of it by a visible amount (an ambiguity, not an error).
+margin = [float("inf")]
+
+
+def watch(module, inputs):
+    v = inputs[0].detach().abs()
+    margin[0] = min(margin[0], float(v.min() / v.max().clamp_min(1e-30)))
+
+
+from torch import nn as _nn
+for net in m.net.values():
+    for mod in net.modules():
+        if isinstance(mod, (_nn.ReLU, _nn.LeakyReLU)):
+            mod.register_forward_pre_hook(watch)
 losses, grads = R.run_step(m, x)
 out = {f"loss/{k}": torch.tensor([v]) for k, v in losses.items()}
+out["kink/margin"] = torch.tensor([margin[0]])
 out.update({f"grad/{k}": v for k, v in grads.items()})
 out.update({f"after/{k}": v for k, v in m.state().items()})
 for v in m.net.values():
