@@ -13,7 +13,12 @@
  * @module
  */
 import { bindings } from "./common.ts";
-import type { ConvGemmMode, ConvGemmPlan, ConvGeometry } from "./conv_gemm.ts";
+import {
+  type ConvGemmMode,
+  type ConvGemmPlan,
+  type ConvGeometry,
+  splitReduceSource,
+} from "./conv_gemm.ts";
 
 const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
 const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
@@ -253,18 +258,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let reduceCode: string | undefined;
   if (split) {
     const outRead = f.read.includes("BIAS") ? ["P", "BIAS"] : ["P"];
-    reduceCode = `${bindings(outRead, f.write)}
-fn store(m: u32, n: u32, v: f32) {
-  ${f.store}
-}
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * 256u;
-  if (i >= ${f.m * f.n}u) { return; }
-  var s = 0.0;
-  for (var z = 0u; z < ${splits}u; z++) { s += P[z * ${f.m * f.n}u + i]; }
-  store(i / ${f.n}u, i % ${f.n}u, s);
-}`;
+    reduceCode = splitReduceSource(outRead, f.write, f.store, f.m, f.n, splits);
   }
   return {
     code,

@@ -50,12 +50,6 @@ export interface GemmTiles {
   tm: number;
   /** Columns per thread. */
   tn: number;
-  /**
-   * Read operands straight from storage instead of staging them in workgroup memory:
-   * faster on CPU adapters, where workgroup memory is ordinary cached memory and every
-   * barrier is a context switch between invocations.
-   */
-  direct?: boolean;
 }
 
 /** Which of the three forms to generate. */
@@ -268,18 +262,7 @@ export function planConvGemm(
   let reduceCode: string | undefined;
   if (split) {
     const outRead = form.read.includes("BIAS") ? ["P", "BIAS"] : ["P"];
-    reduceCode = `${bindings(outRead, form.write)}
-fn store(m: u32, n: u32, v: f32) {
-  ${form.store}
-}
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * 256u;
-  if (i >= ${form.m * form.n}u) { return; }
-  var s = 0.0;
-  for (var z = 0u; z < ${splits}u; z++) { s += P[z * ${form.m * form.n}u + i]; }
-  store(i / ${form.n}u, i % ${form.n}u, s);
-}`;
+    reduceCode = splitReduceSource(outRead, form.write, form.store, form.m, form.n, splits);
   }
   return {
     code,
@@ -312,7 +295,6 @@ function gemmSource(
     : `let kk = e / ${t.bn}u; let nn = e % ${t.bn}u;`;
   const rows = [...Array(t.tm).keys()], cols = [...Array(t.tn).keys()];
   const cells = rows.flatMap((i) => cols.map((j) => [i, j]));
-  if (t.direct) return directSource(f, t, read, write, store, kChunk);
   // Accumulators and operands are named scalars, not arrays: indexing an array with a
   // loop variable makes some compilers (LLVM in lavapipe) keep it in memory.
   return `${bindings(read, write)}
@@ -374,55 +356,28 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
 }`;
 }
 
-/** The GEMM without workgroup memory: each invocation reads its operands directly. */
-function directSource(
-  f: Form,
-  t: GemmTiles,
+/**
+ * Sums split-K partial tiles P[z][m][n] over z and stores each sum with `store` (WGSL
+ * statements over m, n, v). Shared by both kernel families.
+ */
+export function splitReduceSource(
   read: string[],
   write: string[],
   store: string,
-  kChunk: number,
+  m: number,
+  n: number,
+  splits: number,
 ): string {
-  const tx = t.bn / t.tn, ty = t.bm / t.tm, threads = tx * ty;
-  const rows = [...Array(t.tm).keys()], cols = [...Array(t.tn).keys()];
-  const cells = rows.flatMap((i) => cols.map((j) => [i, j]));
   return `${bindings(read, write)}
-const M = ${f.m}u;
-const N = ${f.n}u;
-const K = ${f.k}u;
-fn loadA(m: u32, k: u32, z: u32) -> f32 {
-  if (m >= M) { return 0.0; }
-  ${f.loadA}
-}
-fn loadB(k: u32, n: u32, z: u32) -> f32 {
-  if (n >= N) { return 0.0; }
-  ${f.loadB}
-}
-fn store(m: u32, n: u32, z: u32, v: f32) {
+fn store(m: u32, n: u32, v: f32) {
   ${store}
 }
-@compute @workgroup_size(${threads})
-fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
-  let zPhase = wid.z % ${f.zPhases}u;
-  let zSplit = wid.z / ${f.zPhases}u;
-  let kBegin = zSplit * ${kChunk}u;
-  let kEnd = min(K, kBegin + ${kChunk}u);
-  let tx = lid % ${tx}u;
-  let ty = lid / ${tx}u;
-  let m0 = wid.y * ${t.bm}u + ty;
-  let n0 = wid.x * ${t.bn}u + tx;
-  ${cells.map(([i, j]) => `var c${i}_${j} = 0.0;`).join(" ")}
-  for (var k = kBegin; k < kEnd; k++) {
-    ${rows.map((i) => `let a${i} = loadA(m0 + ${i * ty}u, k, zPhase);`).join("\n    ")}
-    ${cols.map((j) => `let b${j} = loadB(k, n0 + ${j * tx}u, zPhase);`).join("\n    ")}
-    ${cells.map(([i, j]) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`).join("\n    ")}
-  }
-  ${
-    cells.map(([i, j]) =>
-      `if (m0 + ${i * ty}u < M && n0 + ${j * tx}u < N) { store(m0 + ${i * ty}u, n0 + ${
-        j * tx
-      }u, wid.z, c${i}_${j}); }`
-    ).join("\n  ")
-  }
+@compute @workgroup_size(256)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * 256u;
+  if (i >= ${m * n}u) { return; }
+  var s = 0.0;
+  for (var z = 0u; z < ${splits}u; z++) { s += P[z * ${m * n}u + i]; }
+  store(i / ${n}u, i % ${n}u, s);
 }`;
 }

@@ -8,67 +8,57 @@
 import type { Layer } from "../nn/sequential.ts";
 import { type MoCoGANConfig, stagesFor } from "./config.ts";
 
-/** D_I: frame (N,3,H,W) → one realness logit per frame (N,1,1,1). */
-export function imageDiscriminatorLayers(c: MoCoGANConfig): Layer[] {
-  const { stages, last } = stagesFor(c.imageSize);
-  let ch = c.ndf;
+const LEAKY: Layer = { kind: "activation", activation: "leakyRelu", slope: 0.2 };
+
+/**
+ * The discriminators' shared trunk: a k4 s2 p1 convolution with LeakyReLU, then one
+ * convolution + BatchNorm + LeakyReLU stage per remaining halving, doubling the width.
+ */
+function discriminatorTrunk(c: MoCoGANConfig, dims: 2 | 3): { layers: Layer[]; channels: number } {
+  const { stages } = stagesFor(c.imageSize);
   const conv = (cin: number, cout: number): Layer => ({
     kind: "conv",
     cin,
     cout,
-    kernel: [4, 4],
+    kernel: Array(dims).fill(4),
     stride: 2,
     pad: 1,
   });
-  const layers: Layer[] = [conv(3, ch), {
-    kind: "activation",
-    activation: "leakyRelu",
-    slope: 0.2,
-  }];
+  let ch = c.ndf;
+  const layers: Layer[] = [conv(3, ch), LEAKY];
   for (let s = 0; s < stages - 1; s++) {
-    layers.push(conv(ch, ch * 2), { kind: "batchNorm", channels: ch * 2 }, {
-      kind: "activation",
-      activation: "leakyRelu",
-      slope: 0.2,
-    });
+    layers.push(conv(ch, ch * 2), { kind: "batchNorm", channels: ch * 2 }, LEAKY);
     ch *= 2;
   }
-  layers.push({ kind: "conv", cin: ch, cout: 1, kernel: [last, last], stride: 1, pad: 0 });
-  return layers;
+  return { layers, channels: ch };
+}
+
+/** D_I: frame (N,3,H,W) → one realness logit per frame (N,1,1,1). */
+export function imageDiscriminatorLayers(c: MoCoGANConfig): Layer[] {
+  const { last } = stagesFor(c.imageSize);
+  const { layers, channels } = discriminatorTrunk(c, 2);
+  return [...layers, {
+    kind: "conv",
+    cin: channels,
+    cout: 1,
+    kernel: [last, last],
+    stride: 1,
+    pad: 0,
+  }];
 }
 
 /** D_V: clip (N,3,T,H,W) → (N, 1 + numCategories) logits. */
 export function videoDiscriminatorLayers(c: MoCoGANConfig): Layer[] {
   const { stages, last } = stagesFor(c.imageSize);
-  let ch = c.ndf, t = Math.floor(c.videoLength / 2);
-  const conv = (cin: number, cout: number): Layer => ({
-    kind: "conv",
-    cin,
-    cout,
-    kernel: [4, 4, 4],
-    stride: 2,
-    pad: 1,
-  });
-  const layers: Layer[] = [conv(3, ch), {
-    kind: "activation",
-    activation: "leakyRelu",
-    slope: 0.2,
-  }];
-  for (let s = 0; s < stages - 1; s++) {
-    layers.push(conv(ch, ch * 2), { kind: "batchNorm", channels: ch * 2 }, {
-      kind: "activation",
-      activation: "leakyRelu",
-      slope: 0.2,
-    });
-    ch *= 2;
-    t = Math.max(Math.floor(t / 2), 1);
-  }
-  layers.push({ kind: "flatten" }, {
+  const { layers, channels } = discriminatorTrunk(c, 3);
+  // Time is halved by every stride-2 convolution, as the reference computes it.
+  let t = Math.floor(c.videoLength / 2);
+  for (let s = 0; s < stages - 1; s++) t = Math.max(Math.floor(t / 2), 1);
+  return [...layers, { kind: "flatten" }, {
     kind: "linear",
-    in: ch * t * last * last,
+    in: channels * t * last * last,
     out: 1 + c.numCategories,
-  });
-  return layers;
+  }];
 }
 
 /** G_I: z (N, d_C + n_cat + d_M, 1, 1) → frame (N,3,H,W) in [−1, 1]. */
