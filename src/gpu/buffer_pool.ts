@@ -15,6 +15,7 @@ export class BufferPool {
   #free = new Map<number, GPUBuffer[]>();
   /** Released since the last submit: safe for kernel outputs, not for queue writes. */
   #pending = new Map<number, GPUBuffer[]>();
+  #ids = new Map<GPUBuffer, number>();
   #liveBytes = 0;
   #peakBytes = 0;
 
@@ -42,7 +43,9 @@ export class BufferPool {
     }
     this.#liveBytes += size;
     this.#peakBytes = Math.max(this.#peakBytes, this.#liveBytes);
-    return this.#device.createBuffer({ size, usage: USAGE });
+    const buffer = this.#device.createBuffer({ size, usage: USAGE });
+    this.#ids.set(buffer, this.#ids.size);
+    return buffer;
   }
 
   /** Returns a buffer to the pool; it may be reused by later commands of this step. */
@@ -52,7 +55,12 @@ export class BufferPool {
     this.#pending.set(buffer.size, list);
   }
 
-  /** Called after a submit: every released buffer becomes safe for uploads again. */
+  /**
+   * Called after a submit: every released buffer becomes safe for uploads again. Free
+   * lists are put in creation order, so that a step that allocates the same sequence as
+   * the last one gets the very same buffers; the runtime's bind-group cache then hits
+   * every time instead of creating hundreds of bind groups per step.
+   */
   afterSubmit(): void {
     for (const [size, list] of this.#pending) {
       const free = this.#free.get(size) ?? [];
@@ -60,6 +68,8 @@ export class BufferPool {
       this.#free.set(size, free);
     }
     this.#pending.clear();
+    // Popped from the end: the oldest buffer first.
+    for (const list of this.#free.values()) list.sort((a, b) => this.#ids.get(b)! - this.#ids.get(a)!);
   }
 
   /** Bytes held by the pool, in use or free. */
