@@ -69,7 +69,9 @@ export class BufferPool {
     }
     this.#pending.clear();
     // Popped from the end: the oldest buffer first.
-    for (const list of this.#free.values()) list.sort((a, b) => this.#ids.get(b)! - this.#ids.get(a)!);
+    for (const list of this.#free.values()) {
+      list.sort((a, b) => this.#ids.get(b)! - this.#ids.get(a)!);
+    }
   }
 
   /** Bytes held by the pool, in use or free. */

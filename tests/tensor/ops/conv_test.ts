@@ -78,7 +78,7 @@ for (const [i, s] of TCASES.entries()) {
   }
 }
 
-for (const [n, i, o] of [[3, 5, 7], [1, 1, 1], [9, 130, 67]]) {
+for (const [n, i, o] of [[3, 5, 7], [1, 1, 1], [9, 130, 67], [100, 7, 5]]) {
   for (const kernel of KERNELS) {
     Deno.test(`linear (${n},${i}) -> ${o} ${kernel}`, async () => {
       setConvKernel(kernel);
