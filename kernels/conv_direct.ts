@@ -217,7 +217,9 @@ export function planConvDirect(
   let splits = 1;
   if (mode !== "data") {
     const target = opts.targetGroups ?? 16;
-    splits = Math.min(f.outer, Math.max(1, Math.floor(target / tiles)));
+    // Splitting costs a partial buffer and a reduction launch; only worth it when each
+    // part still has a real reduction to do (at least 8 outer iterations).
+    splits = Math.max(1, Math.min(Math.floor(f.outer / 8), Math.floor(target / tiles)));
   }
   const chunk = ceilDiv(f.outer, splits);
   splits = ceilDiv(f.outer, chunk);
