@@ -18,6 +18,11 @@ export interface BatchNormShape {
   c: number;
   /** Spatial elements per channel and sample. */
   s: number;
+  /**
+   * Invocations per channel in the reductions (default 256). CPU adapters want one
+   * SIMD vector (8): their barriers and tree steps cost more than the extra serial adds.
+   */
+  wg?: number;
 }
 
 const at = (sh: BatchNormShape, e: string) =>
@@ -28,21 +33,21 @@ const at = (sh: BatchNormShape, e: string) =>
  * is given, updates the running mean and variance. Bindings: X, RM, RV, STATS.
  */
 export function batchNormStats(sh: BatchNormShape, eps: number, momentum: number): string {
-  const count = sh.n * sh.s;
+  const count = sh.n * sh.s, wg = sh.wg ?? WG;
   const m = f32(momentum);
   return `${bindings(["X"], ["RM", "RV", "STATS"])}
-${workgroupSums(["acc"])}
-@compute @workgroup_size(${WG})
+${workgroupSums(["acc"], wg)}
+@compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let c = wid.x;
   var t = 0.0;
-  for (var e = lid; e < ${count}u; e += ${WG}u) { t += X[${at(sh, "e")}]; }
+  for (var e = lid; e < ${count}u; e += ${wg}u) { t += X[${at(sh, "e")}]; }
   acc[lid] = t;
   reduceAll(lid);
   let mean = acc[0] / ${f32(count)};
   workgroupBarrier();
   t = 0.0;
-  for (var e = lid; e < ${count}u; e += ${WG}u) { let d = X[${at(sh, "e")}] - mean; t += d * d; }
+  for (var e = lid; e < ${count}u; e += ${wg}u) { let d = X[${at(sh, "e")}] - mean; t += d * d; }
   acc[lid] = t;
   reduceAll(lid);
   if (lid == 0u) {
@@ -95,17 +100,17 @@ export function batchNormBackwardSums(
   slope?: number,
 ): string {
   const a = activation(act, slope);
-  const count = sh.n * sh.s;
+  const count = sh.n * sh.s, wg = sh.wg ?? WG;
   return `${bindings(["X", "Y", "DY", "STATS"], ["SUMS", ...(affine ? ["DGAMMA", "DBETA"] : [])])}
-${workgroupSums(["sg", "sgx"])}
-@compute @workgroup_size(${WG})
+${workgroupSums(["sg", "sgx"], wg)}
+@compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let c = wid.x;
   let mean = STATS[c];
   let inv = STATS[${sh.c}u + c];
   var tg = 0.0;
   var tgx = 0.0;
-  for (var e = lid; e < ${count}u; e += ${WG}u) {
+  for (var e = lid; e < ${count}u; e += ${wg}u) {
     let j = ${at(sh, "e")};
     let y = Y[j];
     let dy = DY[j];

@@ -5,6 +5,7 @@
  */
 import * as k from "../../../kernels/batch_norm.ts";
 import type { ActivationKind } from "../../../kernels/elementwise.ts";
+import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launch, launchFlat } from "./launch.ts";
 
@@ -33,7 +34,7 @@ export interface BatchNormOptions {
 /** act(BatchNorm(x)) for x (N, C, ...spatial). */
 export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
   const [n, c] = x.shape;
-  const sh = { n, c, s: x.size / (n * c) };
+  const sh = { n, c, s: x.size / (n * c), wg: runtime().gpu.isSoftware ? 8 : 256 };
   const eps = o.eps ?? 1e-5, act = o.activation ?? "none", affine = o.weight !== undefined;
   if (affine && !o.bias) throw new Error("batchNorm: weight given without bias");
   const stats = Tensor.empty([2 * c]);
