@@ -172,21 +172,31 @@ function weight(g: ConvGeometry, accumulate: boolean): DirectForm {
     colPre: (j) =>
       `let kvv${j} = n${j} % ${kv}u; ${dec3(`kvv${j}`, `k${j}`, g.kernel)}
   let xb${j} = n${j} / ${kv}u * ${is}u;`,
+    // Per output row, each column's depth and height (and so its row of X) are fixed;
+    // only the width varies in the inner loop.
     loops: (body) =>
       `for (var o = oBegin; o < oEnd; o++) {
     let b = o / ${OD * OH}u; let od = i32((o / ${OH}u) % ${OD}u); let oh = i32(o % ${OH}u);
     let yrow = b * ${g.cout * os}u + u32((od * ${OH} + oh) * ${OW});
-    let xrow = b * ${g.cin * is}u;
+    ${
+        COLS.map((j) =>
+          `let d${j} = od * ${sd} - ${pd} + k${j}d; let h${j} = oh * ${sh} - ${ph} + k${j}h;
+    let rowOk${j} = d${j} >= 0 && h${j} >= 0 && d${j} < ${g.inSize[0]} && h${j} < ${IH};
+    let xr${j} = b * ${
+            g.cin * is
+          }u + xb${j} + u32(select(0, (d${j} * ${IH} + h${j}) * ${IW}, rowOk${j}));`
+        ).join("\n    ")
+      }
     for (var ow = 0; ow < ${OW}; ow++) {
       ${body}
     }
   }`,
     a: (i) => `DY[yrow + m${i} * ${os}u + u32(ow)]`,
     b: (j) =>
-      `let d${j} = od * ${sd} - ${pd} + k${j}d; let h${j} = oh * ${sh} - ${ph} + k${j}h; let w${j} = ow * ${sw} - ${pw} + k${j}w;
-      if (${
-        inside(`d${j}`, `h${j}`, `w${j}`, g.inSize)
-      }) { b${j} = X[xrow + xb${j} + u32((d${j} * ${IH} + h${j}) * ${IW} + w${j})]; }`,
+      `let w${j} = ow * ${sw} - ${pw} + k${j}w;
+      b${j} = select(0.0, X[xr${j} + u32(clamp(w${j}, 0, ${
+        IW - 1
+      }))], rowOk${j} && w${j} >= 0 && w${j} < ${IW});`,
     store: accumulate ? `DW[m * ${n}u + n] += v;` : `DW[m * ${n}u + n] = v;`,
   };
 }
