@@ -41,6 +41,7 @@ export const GENERATE_FLAGS: FlagSpec = {
   latents: { type: "string" },
   out: { type: "string" },
   chunk: { type: "string" },
+  "batch-stats": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -93,6 +94,9 @@ export async function generate(args: string[]): Promise<number> {
   } else {
     latents = drawLatents(config, new Rng(seed), { count, frames, category, fix, grid });
   }
+  if (flags["batch-stats"] && latents.count < 2) {
+    throw new UsageError("--batch-stats needs at least 2 videos: use --count 2 or more");
+  }
   if (!readFromFile && flags.seed === undefined) console.error(`seed ${seed}`);
 
   const S = config.imageSize, N = latents.count;
@@ -105,7 +109,7 @@ export async function generate(args: string[]): Promise<number> {
       motionH0: latents.h0,
       categories: latents.categories,
       length: frames,
-    }, { chunk });
+    }, { chunk, batchStats: flags["batch-stats"] === true });
     for await (const ch of stream) {
       for (let t = 0; t < ch.frames; t++) {
         await video.writeFrame(tiledFrame(ch.data, N, ch.frames, t, S, latents.cols).rgb);

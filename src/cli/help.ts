@@ -66,5 +66,9 @@ export const GENERATE_HELP = `Usage: deno run -A cli.ts generate --checkpoint FI
   --fix content|motion  all videos share one content code, or one motion
   --latents FILE        read the codes from FILE if it exists, else write them there
   --chunk N             frames generated per GPU batch (default 16)
+  --batch-stats         normalise with the statistics of the videos being made, as the
+                        seed saved its samples, instead of the running statistics (with
+                        these, feedback models tend to make every video alike); needs
+                        --count 2 or more; the model is not changed
 
 ${CONFIG_HELP}`;

@@ -76,6 +76,7 @@ export function* motionCodes(net: Network, c: MoCoGANConfig, m: MotionInputs): G
         runningMean: net.b("bn.running_mean"),
         runningVar: net.b("bn.running_var"),
         training: net.training,
+        momentum: net.bnMomentum,
       });
     }
   } else {

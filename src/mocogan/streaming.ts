@@ -46,11 +46,16 @@ export interface FrameChunk {
  * Yields the frames of N videos, `chunk` frames at a time (default 16), in evaluation
  * mode. Equal to {@linkcode MoCoGAN.generate} with the same codes, up to float rounding.
  * Stop iterating early to stop generating; state tensors are freed either way.
+ *
+ * With `batchStats`, BatchNorm normalises with the statistics of the videos being made
+ * (as the seed saved its samples) instead of the running statistics, which leave the
+ * `feedback` variant's samples all alike (MOCOGAN.md); the running statistics are not
+ * changed. It needs at least two videos.
  */
 export async function* generateFrames(
   model: MoCoGAN,
   g: StreamInputs,
-  opts: { chunk?: number } = {},
+  opts: { chunk?: number; batchStats?: boolean } = {},
 ): AsyncGenerator<FrameChunk> {
   const c = model.config, L = g.length, dM = c.dimMotion;
   const chunk = opts.chunk ?? 16;
@@ -59,6 +64,10 @@ export async function* generateFrames(
   if (!Number.isInteger(N) || N < 1) throw new RangeError("contentNoise must hold (N, d_C) rows");
   if (!Number.isInteger(L) || L < 1) throw new RangeError(`length ${L} must be a positive integer`);
   if (!Number.isInteger(chunk) || chunk < 1) throw new RangeError(`bad chunk ${chunk}`);
+  const batchStats = opts.batchStats ?? false;
+  if (batchStats && N < 2) {
+    throw new RangeError("batch statistics need at least 2 videos; raise --count");
+  }
   const noiseLen = iid ? g.motionNoise.length / (N * dM) : 1;
   if (g.motionNoise.length !== N * noiseLen * dM || (iid && noiseLen < L)) {
     throw new RangeError(
@@ -73,10 +82,13 @@ export async function* generateFrames(
   const mg = model.nets.motion_generator, ig = model.nets.image_generator;
   const layers = imageGeneratorLayers(c);
   const nets = Object.values(model.nets);
-  const wasTraining = nets.map((n) => n.training);
+  const was = nets.map((n) => [n.training, n.updateRunningStats] as const);
   const owned: Tensor[] = [];
   const keep = (t: Tensor) => (owned.push(t), t);
-  for (const n of nets) n.training = false;
+  for (const n of nets) {
+    n.training = batchStats;
+    n.updateRunningStats = false;
+  }
   try {
     const content = keep(Tensor.from(g.contentNoise, [N, c.dimContent], true));
     let onehot: Tensor | undefined;
@@ -120,7 +132,8 @@ export async function* generateFrames(
               codes.push(batchNorm(xOut, {
                 runningMean: mg.b("bn.running_mean"),
                 runningVar: mg.b("bn.running_var"),
-                training: false,
+                training: batchStats,
+                momentum: 0,
               }));
             }
           }
@@ -145,7 +158,7 @@ export async function* generateFrames(
     }
   } finally {
     for (const t of owned) t.dispose();
-    nets.forEach((n, i) => (n.training = wasTraining[i]));
+    nets.forEach((n, i) => [n.training, n.updateRunningStats] = was[i]);
   }
 }
 

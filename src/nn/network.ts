@@ -55,6 +55,17 @@ export class Network {
   readonly bufferSpecs: Map<string, StateSpec>;
   /** Training mode (batch statistics) or evaluation mode (running statistics). */
   training = true;
+  /**
+   * Whether training-mode BatchNorm updates the running statistics. Off when generating
+   * with batch statistics, so that making videos never changes the model.
+   */
+  updateRunningStats = true;
+
+  /** The BatchNorm momentum that follows from {@linkcode Network.updateRunningStats}. */
+  get bnMomentum(): number {
+    // Momentum 0 leaves the running statistics exactly as they were.
+    return this.updateRunningStats ? 0.1 : 0;
+  }
 
   /** Allocates and initialises the declared state. */
   constructor(prefix: string, b: NetworkBuilder, adam: AdamOptions, rng: Rng) {

@@ -77,6 +77,7 @@ export function runLayers(net: Network, prefix: string, layers: Layer[], x: Tens
           runningMean: net.b(`${at}.running_mean`),
           runningVar: net.b(`${at}.running_var`),
           training: net.training,
+          momentum: net.bnMomentum,
           activation: fused?.activation,
           slope: fused?.slope,
         });

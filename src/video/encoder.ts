@@ -142,8 +142,7 @@ function pngStrip(
       }
     },
     async close() {
-      if (width !== height) throw new RangeError(".png strips need square frames");
-      const strip = tileFrames(frames, { cols: Math.max(1, frames.length), size: width });
+      const strip = tileFrames(frames, { cols: Math.max(1, frames.length), width, height });
       frames = [];
       await writePng(path, upscaleNearest(strip, scale));
     },

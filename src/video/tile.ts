@@ -18,8 +18,12 @@ export interface RgbImage {
 export interface TileOptions {
   /** Frames per row; rows = ceil(frames / cols). */
   cols: number;
-  /** Side S of each (square) frame. */
-  size: number;
+  /** Side S of each square frame; or give `width` and `height`. */
+  size?: number;
+  /** Frame width, for frames that are not square. */
+  width?: number;
+  /** Frame height, for frames that are not square. */
+  height?: number;
   /** Pixels between frames (default 0); filled with `background`. */
   gap?: number;
   /** Colour of gaps and empty cells, default black. */
@@ -27,7 +31,7 @@ export interface TileOptions {
 }
 
 /**
- * Lays square frames out in a grid, left to right then top to bottom. With
+ * Lays equally sized frames out in a grid, left to right then top to bottom. With
  * `cols = frames.length` and no gap this is the authors' strip layout.
  *
  * @example
@@ -38,19 +42,23 @@ export interface TileOptions {
  * ```
  */
 export function tileFrames(frames: readonly Uint8Array[], options: TileOptions): RgbImage {
-  const { cols, size: S, gap = 0, background = [0, 0, 0] } = options;
+  const { cols, gap = 0, background = [0, 0, 0] } = options;
+  const fw = options.width ?? options.size, fh = options.height ?? options.size;
+  if (fw === undefined || fh === undefined) {
+    throw new RangeError("tileFrames needs size or width and height");
+  }
   if (!Number.isInteger(cols) || cols < 1) throw new RangeError(`cols must be >= 1, got ${cols}`);
   const rows = Math.max(1, Math.ceil(frames.length / cols));
-  const width = cols * S + (cols - 1) * gap, height = rows * S + (rows - 1) * gap;
+  const width = cols * fw + (cols - 1) * gap, height = rows * fh + (rows - 1) * gap;
   const rgb = new Uint8Array(width * height * 3);
   if (gap > 0 || frames.length < rows * cols) {
     for (let p = 0; p < width * height; p++) rgb.set(background, p * 3);
   }
   frames.forEach((frame, i) => {
-    if (frame.length !== S * S * 3) throw new RangeError(`frame ${i} is not ${S}x${S} RGB24`);
-    const x0 = (i % cols) * (S + gap), y0 = Math.floor(i / cols) * (S + gap);
-    for (let y = 0; y < S; y++) {
-      rgb.set(frame.subarray(y * S * 3, (y + 1) * S * 3), ((y0 + y) * width + x0) * 3);
+    if (frame.length !== fw * fh * 3) throw new RangeError(`frame ${i} is not ${fw}x${fh} RGB24`);
+    const x0 = (i % cols) * (fw + gap), y0 = Math.floor(i / cols) * (fh + gap);
+    for (let y = 0; y < fh; y++) {
+      rgb.set(frame.subarray(y * fw * 3, (y + 1) * fw * 3), ((y0 + y) * width + x0) * 3);
     }
   });
   return { rgb, width, height };

@@ -304,3 +304,33 @@ globalThis.addEventListener("unload", () => {
     Deno.removeSync(dir, { recursive: true });
   } catch { /* already gone */ }
 });
+
+Deno.test({
+  name: "generate: several videos to one .png strip, and --batch-stats",
+  async fn() {
+    const png = join(dir, "six.png");
+    const r = await cli([
+      "generate",
+      "--checkpoint",
+      ckpt,
+      "--count",
+      "6",
+      "--frames",
+      "4",
+      "--seed",
+      "2",
+      "--batch-stats",
+      "--out",
+      png,
+    ]);
+    assertEquals(r.code, 0, r.stderr);
+    // Six 32 px videos tile 3 x 2 (96 x 64); the strip holds the 4 frames side by side.
+    const probe = await new Deno.Command("ffprobe", {
+      args: ["-v", "error", "-show_entries", "stream=width,height", "-of", "csv=p=0", png],
+      stdout: "piped",
+    }).output();
+    assertEquals(new TextDecoder().decode(probe.stdout).trim(), "384,64");
+    const one = await cli(["generate", "--checkpoint", ckpt, "--batch-stats", "--out", png]);
+    assertOneLineError(one, /--batch-stats needs at least 2 videos/, 2);
+  },
+});
