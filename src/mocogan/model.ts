@@ -20,7 +20,7 @@ import {
   imageGeneratorLayers,
   videoDiscriminatorLayers,
 } from "./layers.ts";
-import { declareMotionGenerator, motionCodes } from "./motion_generator.ts";
+import { declareMotionGenerator, initialMotionState, motionSteps } from "./motion_generator.ts";
 import { checkStateDict, type StateDict } from "./state_dict.ts";
 
 /** The random draws of one training iteration, all flat and row-major. */
@@ -224,15 +224,18 @@ export class MoCoGAN {
     onehot?: Tensor,
   ): { clips: Tensor; byFrame: Tensor } {
     const c = this.config, batch = content.shape[0];
-    const codes: Tensor[] = [];
-    let t = 0;
-    for (const zm of motionCodes(this.nets.motion_generator, c, { ...motion, onehot })) {
-      if (t >= offset && t < offset + frames) codes.push(zm);
-      t++;
-    }
+    // Every step runs, also those past the window: the feedback variant's BatchNorm
+    // updates its running statistics at each one, as the reference's does.
+    const { codes } = motionSteps(
+      this.nets.motion_generator,
+      c,
+      initialMotionState(c, motion),
+      { steps: motion.length, noise: motion.noise, onehot },
+    );
+    const window = codes.slice(offset, offset + frames);
     const parts = [repeat(content, 1, frames)];
     if (onehot) parts.push(repeat(onehot, 1, frames));
-    parts.push(stack(codes, 1));
+    parts.push(stack(window, 1));
     const nz = c.dimContent + c.numCategories + c.dimMotion;
     const z = concat(parts, 2).reshape([batch * frames, nz, 1, 1]);
     const img = this.#run("image_generator", z);

@@ -41,24 +41,38 @@ export function declareMotionGenerator(b: NetworkBuilder, c: MoCoGANConfig): voi
   }
 }
 
-/** Inputs of one motion run. */
-export interface MotionInputs {
-  /** ε (B, d_M) for feedback; e (B, L, d_M) for iid. */
-  noise: Tensor;
-  /** Steps to run (L). */
-  length: number;
-  /** Category one-hots (B, n_cat), if any. */
-  onehot?: Tensor;
-  /** h₀ (B, d_M) for iid. */
-  h0?: Tensor;
+/** The recurrent state between steps: h, and for `feedback` the input of the next step. */
+export interface MotionState {
+  /** Hidden state (B, H). */
+  h: Tensor;
+  /** The next GRU input x (B, d_M) (feedback only). */
+  x?: Tensor;
+}
+
+/** The state before the first step: h₀ = 0 and x₁ = ε (feedback), or h₀ given (iid). */
+export function initialMotionState(
+  c: MoCoGANConfig,
+  m: { noise: Tensor; h0?: Tensor },
+): MotionState {
+  if (c.motion === "feedback") {
+    return { h: Tensor.zeros([m.noise.shape[0], c.gruHidden]), x: m.noise };
+  }
+  if (!m.h0) throw new Error("the iid motion network needs h0");
+  return { h: m.h0 };
 }
 
 /**
- * Runs R_M step by step and yields z_M(t) (B, d_M) for t = 0..length−1, so that callers
- * can stop early or stream frames.
+ * Runs R_M for `steps` steps from `state` and returns the motion codes z_M(t) (B, d_M)
+ * and the state after the last step, so that generation can continue chunk by chunk.
+ * `noise` is (B, steps, d_M) for `iid` (one input per step) and unused for `feedback`.
  */
-export function* motionCodes(net: Network, c: MoCoGANConfig, m: MotionInputs): Generator<Tensor> {
-  const batch = m.noise.shape[0];
+export function motionSteps(
+  net: Network,
+  c: MoCoGANConfig,
+  state: MotionState,
+  m: { steps: number; noise?: Tensor; onehot?: Tensor },
+): { codes: Tensor[]; state: MotionState } {
+  const batch = state.h.shape[0];
   const gru = {
     weightIh: net.p("gru.weight_ih"),
     weightHh: net.p("gru.weight_hh"),
@@ -66,26 +80,23 @@ export function* motionCodes(net: Network, c: MoCoGANConfig, m: MotionInputs): G
     biasHh: net.p("gru.bias_hh"),
   };
   const withCategory = (x: Tensor) => (m.onehot ? concat([x, m.onehot], 1) : x);
-  if (c.motion === "feedback") {
-    let h = Tensor.zeros([batch, c.gruHidden]);
-    let x = m.noise;
-    for (let t = 0; t < m.length; t++) {
-      h = gruCell(withCategory(x), h, gru);
+  const codes: Tensor[] = [];
+  let { h, x } = state;
+  for (let t = 0; t < m.steps; t++) {
+    if (c.motion === "feedback") {
+      h = gruCell(withCategory(x!), h, gru);
       x = linear(h, net.p("linear.weight"), net.p("linear.bias"));
-      yield batchNorm(x, {
+      codes.push(batchNorm(x, {
         runningMean: net.b("bn.running_mean"),
         runningVar: net.b("bn.running_var"),
         training: net.training,
         momentum: net.bnMomentum,
-      });
-    }
-  } else {
-    if (!m.h0) throw new Error("the iid motion network needs h0");
-    let h = m.h0;
-    for (let t = 0; t < m.length; t++) {
-      const e = slice(m.noise, 1, t, t + 1).reshape([batch, c.dimMotion]);
+      }));
+    } else {
+      const e = slice(m.noise!, 1, t, t + 1).reshape([batch, c.dimMotion]);
       h = gruCell(withCategory(e), h, gru);
-      yield h;
+      codes.push(h);
     }
   }
+  return { codes, state: { h, x } };
 }

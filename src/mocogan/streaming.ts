@@ -10,13 +10,11 @@
  * @module
  */
 import { runLayers } from "../nn/sequential.ts";
-import { batchNorm } from "../tensor/ops/batch_norm.ts";
-import { linear } from "../tensor/ops/conv.ts";
-import { gruCell } from "../tensor/ops/gru_cell.ts";
-import { concat, repeat, slice, stack } from "../tensor/ops/layout.ts";
+import { concat, repeat, stack } from "../tensor/ops/layout.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import { imageGeneratorLayers } from "./layers.ts";
 import type { MoCoGAN } from "./model.ts";
+import { initialMotionState, type MotionState, motionSteps } from "./motion_generator.ts";
 
 /** Latent codes of N videos, all given (draw them with the caller's own generator). */
 export interface StreamInputs {
@@ -102,56 +100,35 @@ export async function* generateFrames(
       });
       onehot = keep(Tensor.from(oh, [N, c.numCategories], true));
     }
-    // The recurrent state, carried across chunks: h, and x (the fed-back input).
-    let h = keep(
-      iid ? Tensor.from(g.motionH0!, [N, dM], true) : Tensor.zeros([N, c.gruHidden], true),
-    );
-    let x = iid ? undefined : keep(Tensor.from(g.motionNoise, [N, dM], true));
-    const gru = {
-      weightIh: mg.p("gru.weight_ih"),
-      weightHh: mg.p("gru.weight_hh"),
-      biasIh: mg.p("gru.bias_ih"),
-      biasHh: mg.p("gru.bias_hh"),
-    };
-    const withCategory = (v: Tensor) => (onehot ? concat([v, onehot], 1) : v);
+    // The recurrent state, carried across chunks and kept alive outside their scopes.
+    const h0 = iid ? Tensor.from(g.motionH0!, [N, dM], true) : undefined;
+    const eps = iid ? undefined : Tensor.from(g.motionNoise, [N, dM], true);
+    let state: MotionState = initialMotionState(c, { noise: (eps ?? h0)!, h0 });
+    owned.push(state.h, ...(state.x ? [state.x] : []));
     for (let start = 0; start < L; start += chunk) {
       const n = Math.min(chunk, L - start);
       const data = await withScope(async (scope) => {
-        let hOut = h, xOut = x;
+        let next = state;
         const img = noGrad(() => {
-          const codes: Tensor[] = [];
           const e = iid ? chunkNoise(g.motionNoise, N, noiseLen, dM, start, n) : undefined;
-          for (let t = 0; t < n; t++) {
-            if (e) {
-              const et = slice(e, 1, t, t + 1).reshape([N, dM]);
-              hOut = gruCell(withCategory(et), hOut, gru);
-              codes.push(hOut);
-            } else {
-              hOut = gruCell(withCategory(xOut!), hOut, gru);
-              xOut = linear(hOut, mg.p("linear.weight"), mg.p("linear.bias"));
-              codes.push(batchNorm(xOut, {
-                runningMean: mg.b("bn.running_mean"),
-                runningVar: mg.b("bn.running_var"),
-                training: batchStats,
-                momentum: 0,
-              }));
-            }
-          }
+          const r = motionSteps(mg, c, state, { steps: n, noise: e, onehot });
+          next = r.state;
           const parts = [repeat(content, 1, n)];
           if (onehot) parts.push(repeat(onehot, 1, n));
-          parts.push(stack(codes, 1));
+          parts.push(stack(r.codes, 1));
           const nz = c.dimContent + c.numCategories + dM;
           const z = concat(parts, 2).reshape([N * n, nz, 1, 1]);
           return runLayers(ig, "main", layers, z);
         });
         const out = await img.read();
         // Keep the new state alive past this scope; free the previous one.
-        const next = [hOut, ...(xOut ? [xOut] : [])];
-        scope.dispose(next);
-        for (const t of [h, ...(x ? [x] : [])]) if (!next.includes(t)) t.dispose();
-        owned.push(...next);
-        h = hOut;
-        x = xOut;
+        const kept = [next.h, ...(next.x ? [next.x] : [])];
+        scope.dispose(kept);
+        for (const t of [state.h, ...(state.x ? [state.x] : [])]) {
+          if (!kept.includes(t)) t.dispose();
+        }
+        owned.push(...kept);
+        state = next;
         return out;
       });
       yield { start, frames: n, data };

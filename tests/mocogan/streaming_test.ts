@@ -6,41 +6,44 @@ import { Rng } from "../../src/nn/random.ts";
 const config = { imageSize: 32, videoLength: 8, batchSize: 2, ndf: 2, ngf: 2, dimContent: 3 };
 
 async function collect(model: MoCoGAN, n: number, opts: { batchStats?: boolean; chunk?: number }) {
-  const rng = new Rng(5), c = model.config;
+  const rng = new Rng(5), c = model.config, length = 11, iid = c.motion === "iid";
   const inputs = {
     contentNoise: rng.normals(n * c.dimContent),
-    motionNoise: rng.normals(n * c.dimMotion),
-    length: 11,
+    motionNoise: rng.normals(n * c.dimMotion * (iid ? length : 1)),
+    motionH0: iid ? rng.normals(n * c.dimMotion) : undefined,
+    length,
   };
   const parts: Float32Array[] = [];
   for await (const ch of generateFrames(model, inputs, opts)) parts.push(ch.data);
   return { parts, inputs };
 }
 
-Deno.test("streamed frames equal generate() in eval mode, whatever the chunk size", async () => {
-  const model = await MoCoGAN.create(config, { seed: 3 });
-  const { parts, inputs } = await collect(model, 2, { chunk: 4 });
-  const whole = await model.generate(inputs);
-  // generate() is (N,3,L,H,W); the stream is (N, frames, 3, H, W) per chunk.
-  const [N, , L, H, W] = whole.shape;
-  let start = 0;
-  for (const part of parts) {
-    const frames = part.length / (N * 3 * H * W);
-    for (let n = 0; n < N; n++) {
-      for (let f = 0; f < frames; f++) {
-        for (let ch = 0; ch < 3; ch++) {
-          for (let p = 0; p < H * W; p++) {
-            const a = part[((n * frames + f) * 3 + ch) * H * W + p];
-            const b = whole.data[((n * 3 + ch) * L + start + f) * H * W + p];
-            assert(Math.abs(a - b) < 1e-6, `frame ${start + f} differs: ${a} vs ${b}`);
+for (const motion of ["feedback", "iid"] as const) {
+  Deno.test(`streamed frames equal generate() in eval mode, in chunks (${motion})`, async () => {
+    const model = await MoCoGAN.create({ ...config, motion }, { seed: 3 });
+    const { parts, inputs } = await collect(model, 2, { chunk: 4 });
+    const whole = await model.generate(inputs);
+    // generate() is (N,3,L,H,W); the stream is (N, frames, 3, H, W) per chunk.
+    const [N, , L, H, W] = whole.shape;
+    let start = 0;
+    for (const part of parts) {
+      const frames = part.length / (N * 3 * H * W);
+      for (let n = 0; n < N; n++) {
+        for (let f = 0; f < frames; f++) {
+          for (let ch = 0; ch < 3; ch++) {
+            for (let p = 0; p < H * W; p++) {
+              const a = part[((n * frames + f) * 3 + ch) * H * W + p];
+              const b = whole.data[((n * 3 + ch) * L + start + f) * H * W + p];
+              assert(Math.abs(a - b) < 1e-6, `frame ${start + f} differs: ${a} vs ${b}`);
+            }
           }
         }
       }
+      start += frames;
     }
-    start += frames;
-  }
-  assert(start === L, `streamed ${start} of ${L} frames`);
-});
+    assert(start === L, `streamed ${start} of ${L} frames`);
+  });
+}
 
 Deno.test("batch statistics make other frames and leave the running statistics alone", async () => {
   const model = await MoCoGAN.create(config, { seed: 3 });
