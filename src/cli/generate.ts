@@ -25,6 +25,7 @@ import { CONFIG_FLAGS, hasConfigFlags, layerConfig } from "./config_layers.ts";
 import { tiledFrame, tiledSize } from "./frames.ts";
 import { GENERATE_HELP } from "./help.ts";
 import { drawLatents, type Latents, readLatents, saveLatents } from "./latents.ts";
+import { exists } from "./run_dir.ts";
 
 /** The flags `generate` accepts. */
 export const GENERATE_FLAGS: FlagSpec = {
@@ -169,13 +170,4 @@ function pickCategory(
   throw new DataError(
     `unknown category '${arg}'; this model has ${list.map((n, i) => `${n} (${i})`).join(", ")}`,
   );
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

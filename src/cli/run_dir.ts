@@ -184,7 +184,8 @@ function pad(step: number): string {
   return String(step).padStart(6, "0");
 }
 
-async function exists(path: string): Promise<boolean> {
+/** Whether `path` exists (any kind of file). */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;
