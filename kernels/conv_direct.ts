@@ -14,15 +14,16 @@
  */
 import { bindings } from "./common.ts";
 import {
+  ceilDiv,
   type ConvGemmMode,
   type ConvGemmPlan,
   type ConvGeometry,
-  splitReduceSource,
-} from "./conv_gemm.ts";
-
-const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
-const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
-const pow2AtLeast = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
+  decode3,
+  inside,
+  pow2AtLeast,
+  prod,
+  splitOutput,
+} from "./conv_geometry.ts";
 
 /** Columns per invocation. */
 const TN = 16;
@@ -52,14 +53,6 @@ interface DirectForm {
   store: string;
 }
 
-const dec3 = (v: string, p: string, d: readonly number[]) =>
-  `let ${p}d = i32(${v} / ${d[1] * d[2]}u); let ${p}h = i32((${v} / ${d[2]}u) % ${d[1]}u); ` +
-  `let ${p}w = i32(${v} % ${d[2]}u);`;
-const inside = (d: string, h: string, w: string, dims: readonly number[]) =>
-  `${d} >= 0 && ${h} >= 0 && ${w} >= 0 && ${d} < ${dims[0]} && ${h} < ${dims[1]} && ${w} < ${
-    dims[2]
-  }`;
-
 function forward(g: ConvGeometry, bias: boolean): DirectForm {
   const os = prod(g.outSize), is = prod(g.inSize), kv = prod(g.kernel);
   const [KD, KH, KW] = g.kernel, [, IH, IW] = g.inSize;
@@ -73,7 +66,7 @@ function forward(g: ConvGeometry, bias: boolean): DirectForm {
     read: bias ? ["W", "X", "BIAS"] : ["W", "X"],
     write: ["Y"],
     colPre: (j) =>
-      `let o${j} = n${j} % ${os}u; ${dec3(`o${j}`, `q${j}`, g.outSize)}
+      `let o${j} = n${j} % ${os}u; ${decode3(`o${j}`, `q${j}`, g.outSize)}
   let xb${j} = n${j} / ${os}u * ${g.cin * is}u;
   let id${j} = q${j}d * ${sd} - ${pd}; let ih${j} = q${j}h * ${sh} - ${ph}; let iw${j} = q${j}w * ${sw} - ${pw};`,
     // Taps outside, channels inside: each column's bounds and address are worked out
@@ -109,7 +102,7 @@ function data(g: ConvGeometry): DirectForm {
     sh * sw
   }u); let rh = i32((z / ${sw}u) % ${sh}u); let rw = i32(z % ${sw}u);`;
   const pos = (j: string) =>
-    `let b${j} = n${j} / ${qv}u; let qq${j} = n${j} % ${qv}u; ${dec3(`qq${j}`, `q${j}`, q)}
+    `let b${j} = n${j} / ${qv}u; let qq${j} = n${j} % ${qv}u; ${decode3(`qq${j}`, `q${j}`, q)}
   let id${j} = q${j}d * ${sd} + rd; let ih${j} = q${j}h * ${sh} + rh; let iw${j} = q${j}w * ${sw} + rw;`;
   const cols = (f: (j: number) => string) => COLS.map(f).join("\n      ");
   return {
@@ -157,7 +150,7 @@ function data(g: ConvGeometry): DirectForm {
   };
 }
 
-function weight(g: ConvGeometry, accumulate: boolean): DirectForm {
+function weight(g: ConvGeometry): DirectForm {
   const os = prod(g.outSize), is = prod(g.inSize), kv = prod(g.kernel);
   const [OD, OH, OW] = g.outSize, [, IH, IW] = g.inSize;
   const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
@@ -170,7 +163,7 @@ function weight(g: ConvGeometry, accumulate: boolean): DirectForm {
     read: ["DY", "X"],
     write: ["DW"],
     colPre: (j) =>
-      `let kvv${j} = n${j} % ${kv}u; ${dec3(`kvv${j}`, `k${j}`, g.kernel)}
+      `let kvv${j} = n${j} % ${kv}u; ${decode3(`kvv${j}`, `k${j}`, g.kernel)}
   let xb${j} = n${j} / ${kv}u * ${is}u;`,
     // Per output row, each column's depth and height (and so its row of X) are fixed;
     // only the width varies in the inner loop.
@@ -197,24 +190,21 @@ function weight(g: ConvGeometry, accumulate: boolean): DirectForm {
       b${j} = select(0.0, X[xr${j} + u32(clamp(w${j}, 0, ${
         IW - 1
       }))], rowOk${j} && w${j} >= 0 && w${j} < ${IW});`,
-    store: accumulate ? `DW[m * ${n}u + n] += v;` : `DW[m * ${n}u + n] = v;`,
+    store: `DW[m * ${n}u + n] = v;`,
   };
 }
 
-/** Plans one convolution GEMM as direct loops (same bindings as {@linkcode planConvGemm}). */
+/** Plans one convolution GEMM as direct loops (the same bindings as `planConvGemm`). */
 export function planConvDirect(
   mode: ConvGemmMode,
   g: ConvGeometry,
-  opts: { bias?: boolean; accumulate?: boolean; targetGroups?: number } = {},
+  opts: { bias?: boolean; targetGroups?: number } = {},
 ): ConvGemmPlan {
   const f = mode === "forward"
     ? forward(g, opts.bias ?? false)
     : mode === "data"
     ? data(g)
-    : weight(g, opts.accumulate ?? false);
-  // Rows come from the workgroup id alone, so the compiler keeps the A operands scalar
-  // (one load broadcast to all lanes); lanes take consecutive columns. TM·TN
-  // accumulators per lane fill the vector registers.
+    : weight(g);
   // On lavapipe every storage read costs about as much as 16 multiply-adds, whatever its
   // address pattern, so each invocation takes a 16 x 16 block (32 reads feed 256 FMAs).
   // Workgroups of 8 invocations (one AVX2 vector) measured fastest: the small preset's
@@ -233,14 +223,14 @@ export function planConvDirect(
   }
   const chunk = ceilDiv(f.outer, splits);
   splits = ceilDiv(f.outer, chunk);
-  const split = splits > 1;
-  const read = split ? f.read.filter((r) => r !== "BIAS") : f.read;
-  const store = split ? `P[(z * ${f.m}u + m) * ${f.n}u + n] = v;` : f.store;
+  const out = splitOutput(f, splits);
+  // The store's z: the stride phase (data form, never split) or the split index.
+  const zStore = splits > 1 ? `wid.z / ${f.zPhases}u` : "z";
   const rows = [...Array(tm).keys()], cols = [...Array(tn).keys()];
   const cells = rows.flatMap((i) => cols.map((j) => [i, j]));
-  const code = `${bindings(read, split ? ["P"] : f.write)}
+  const code = `${bindings(out.read, out.write)}
 fn store(m: u32, n: u32, z: u32, v: f32) {
-  ${store}
+  ${out.store}
 }
 @compute @workgroup_size(${threads})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -258,29 +248,20 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
       ${cols.map((j) => `var b${j} = 0.0;\n      ${f.b(j)}`).join("\n      ")}
       ${cells.map(([i, j]) => `c${i}_${j} = fma(a${i}, b${j}, c${i}_${j});`).join("\n      ")}`)
   }
-  let zOut = wid.z;
   ${
     cells.map(([i, j]) =>
       `if (mt + ${i * ty}u < ${f.m}u && nt + ${j * tx}u < ${f.n}u) { store(mt + ${i * ty}u, nt + ${
         j * tx
-      }u, select(z, zOut / ${f.zPhases}u, ${split}), c${i}_${j}); }`
+      }u, ${zStore}, c${i}_${j}); }`
     ).join("\n  ")
   }
 }`;
-  let reduceCode: string | undefined;
-  if (split) {
-    const outRead = f.read.includes("BIAS") ? ["P", "BIAS"] : ["P"];
-    reduceCode = splitReduceSource(outRead, f.write, f.store, f.m, f.n, splits);
-  }
   return {
     code,
     grid: [ceilDiv(f.n, bn), ceilDiv(f.m, bm), f.zPhases * splits],
     splits,
-    scratch: split ? splits * f.m * f.n : 0,
-    reduceCode,
+    scratch: out.scratch,
+    reduceCode: out.reduceCode,
     reduceThreads: f.m * f.n,
-    m: f.m,
-    n: f.n,
-    k: 0,
   };
 }

@@ -17,26 +17,17 @@
  * @module
  */
 import { bindings } from "./common.ts";
-
-/** Sizes of a convolution, always with three spatial dimensions (depth, height, width). */
-export interface ConvGeometry {
-  /** Batch size. */
-  batch: number;
-  /** Input channels of the convolution. */
-  cin: number;
-  /** Output channels of the convolution. */
-  cout: number;
-  /** Input spatial size. */
-  inSize: readonly number[];
-  /** Output spatial size. */
-  outSize: readonly number[];
-  /** Kernel size. */
-  kernel: readonly number[];
-  /** Stride. */
-  stride: readonly number[];
-  /** Zero padding on each side. */
-  pad: readonly number[];
-}
+import {
+  ceilDiv,
+  type ConvGemmMode,
+  type ConvGemmPlan,
+  type ConvGeometry,
+  decode3,
+  inside,
+  pow2AtLeast,
+  prod,
+  splitOutput,
+} from "./conv_geometry.ts";
 
 /** Tile shape of one launch. */
 export interface GemmTiles {
@@ -52,48 +43,13 @@ export interface GemmTiles {
   tn: number;
 }
 
-/** Which of the three forms to generate. */
-export type ConvGemmMode = "forward" | "data" | "weight";
-
-/** A generated launch: source, grid and, for split-K, the reduction that follows. */
-export interface ConvGemmPlan {
-  /** The GEMM kernel. Bindings: see {@linkcode planConvGemm}. */
-  code: string;
-  /** Workgroup grid. */
-  grid: [number, number, number];
-  /** K splits; above 1 the kernel writes partial tiles and `reduceCode` sums them. */
-  splits: number;
-  /** Floats of scratch for partial tiles (splits·M·N), 0 without split-K. */
-  scratch: number;
-  /** The split-K reduction (bindings: partials, then the mode's output bindings). */
-  reduceCode: string | undefined;
-  /** Threads for the reduction. */
-  reduceThreads: number;
-  /** GEMM dimensions, for FLOP counts. */
-  m: number;
-  /** GEMM dimensions, for FLOP counts. */
-  n: number;
-  /** GEMM dimensions, for FLOP counts (summed over phases). */
-  k: number;
-}
-
 /** Options for {@linkcode planConvGemm}. */
 export interface ConvGemmOptions {
   /** Add a per-output-channel bias (forward only). */
   bias?: boolean;
-  /** Add into the output instead of overwriting it (weight only). */
-  accumulate?: boolean;
-  /** Override the tile choice (tests and tuning). */
-  tiles?: GemmTiles;
-  /** Override the K split count (weight and forward). */
-  splits?: number;
   /** Workgroups to aim for when choosing K splits (more on big GPUs). */
   targetGroups?: number;
 }
-
-const prod = (a: readonly number[]) => a.reduce((x, y) => x * y, 1);
-const ceilDiv = (a: number, b: number) => Math.ceil(a / b);
-const pow2AtLeast = (v: number) => 2 ** Math.ceil(Math.log2(Math.max(1, v)));
 
 /** Picks tiles for an M x N output: big square tiles when both sides are large. */
 export function chooseTiles(m: number, n: number): GemmTiles {
@@ -102,19 +58,8 @@ export function chooseTiles(m: number, n: number): GemmTiles {
   return { bm, bn, bk: 16, tm: Math.min(4, bm), tn: 4 };
 }
 
-/** WGSL that decodes `v` (a flat spatial index over `dims`) into `${p}d`, `${p}h`, `${p}w`. */
-function decode3(v: string, p: string, dims: readonly number[]): string {
-  const [, h, w] = dims;
-  return `let ${p}d = i32(${v} / ${h * w}u); let ${p}h = i32((${v} / ${w}u) % ${h}u); ` +
-    `let ${p}w = i32(${v} % ${w}u);`;
-}
-
 /** WGSL that is true when (d, h, w) with prefix p lies inside `dims`. */
-function inside(p: string, dims: readonly number[]): string {
-  return `${p}d >= 0 && ${p}h >= 0 && ${p}w >= 0 && ${p}d < ${dims[0]} && ${p}h < ${
-    dims[1]
-  } && ${p}w < ${dims[2]}`;
-}
+const insideP = (p: string, dims: readonly number[]) => inside(`${p}d`, `${p}h`, `${p}w`, dims);
 
 /** The flat offset of (d, h, w) with prefix p in `dims`. */
 function flat3(p: string, dims: readonly number[]): string {
@@ -154,7 +99,7 @@ function forwardForm(g: ConvGeometry, bias: boolean): Form {
     loadB: `let b = n / ${os}u; let o = n % ${os}u; ${decode3("o", "o", g.outSize)}
   let ci = k / ${kv}u; let kv = k % ${kv}u; ${decode3("kv", "k", g.kernel)}
   let id = od * ${sd} - ${pd} + kd; let ih = oh * ${sh} - ${ph} + kh; let iw = ow * ${sw} - ${pw} + kw;
-  if (!(${inside("i", g.inSize)})) { return 0.0; }
+  if (!(${insideP("i", g.inSize)})) { return 0.0; }
   return X[(b * ${g.cin}u + ci) * ${is}u + ${flat3("i", g.inSize)}];`,
     store: `let b = n / ${os}u; let o = n % ${os}u;
   Y[(b * ${g.cout}u + m) * ${os}u + o] = v${bias ? " + BIAS[m]" : ""};`,
@@ -193,16 +138,16 @@ function dataForm(g: ConvGeometry): Form {
   let od = (id + ${pd} - kd) / ${sd}; let oh = (ih + ${ph} - kh) / ${sh};
   let ow = (iw + ${pw} - kw) / ${sw};
   if (id + ${pd} - kd < 0 || ih + ${ph} - kh < 0 || iw + ${pw} - kw < 0) { return 0.0; }
-  if (!(${inside("o", g.outSize)}) || !(${inside("i", g.inSize)})) { return 0.0; }
+  if (!(${insideP("o", g.outSize)}) || !(${insideP("i", g.inSize)})) { return 0.0; }
   return DY[(b * ${g.cout}u + co) * ${os}u + ${flat3("o", g.outSize)}];`,
     store: `${pos}
-  if (${inside("i", g.inSize)}) {
+  if (${insideP("i", g.inSize)}) {
     DX[(b * ${g.cin}u + m) * ${is}u + ${flat3("i", g.inSize)}] = v;
   }`,
   };
 }
 
-function weightForm(g: ConvGeometry, accumulate: boolean): Form {
+function weightForm(g: ConvGeometry): Form {
   const os = prod(g.outSize), kv = prod(g.kernel), is = prod(g.inSize);
   const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
   const n = g.cin * kv;
@@ -221,9 +166,9 @@ function weightForm(g: ConvGeometry, accumulate: boolean): Form {
     loadB: `let b = k / ${os}u; let o = k % ${os}u; ${decode3("o", "o", g.outSize)}
   let ci = n / ${kv}u; let kv = n % ${kv}u; ${decode3("kv", "k", g.kernel)}
   let id = od * ${sd} - ${pd} + kd; let ih = oh * ${sh} - ${ph} + kh; let iw = ow * ${sw} - ${pw} + kw;
-  if (!(${inside("i", g.inSize)})) { return 0.0; }
+  if (!(${insideP("i", g.inSize)})) { return 0.0; }
   return X[(b * ${g.cin}u + ci) * ${is}u + ${flat3("i", g.inSize)}];`,
-    store: accumulate ? `DW[m * ${n}u + n] += v;` : `DW[m * ${n}u + n] = v;`,
+    store: `DW[m * ${n}u + n] = v;`,
   };
 }
 
@@ -243,37 +188,25 @@ export function planConvGemm(
     ? forwardForm(g, opts.bias ?? false)
     : mode === "data"
     ? dataForm(g)
-    : weightForm(g, opts.accumulate ?? false);
-  const t = opts.tiles ?? chooseTiles(form.m, form.n);
+    : weightForm(g);
+  const t = chooseTiles(form.m, form.n);
   const tiles = ceilDiv(form.m, t.bm) * ceilDiv(form.n, t.bn) * form.zPhases;
   let splits = 1;
   if (mode !== "data") {
     const target = opts.targetGroups ?? 64;
     const maxSplits = Math.max(1, Math.floor(form.k / (t.bk * 8)));
-    splits = opts.splits ?? Math.min(maxSplits, Math.max(1, Math.floor(target / tiles)));
+    splits = Math.min(maxSplits, Math.max(1, Math.floor(target / tiles)));
   }
   const kChunk = ceilDiv(ceilDiv(form.k, splits), t.bk) * t.bk;
   splits = ceilDiv(form.k, kChunk);
-  const split = splits > 1;
-  const read = split ? form.read.filter((r) => r !== "BIAS") : form.read;
-  const write = split ? ["P"] : form.write;
-  const partialStore = `P[(z * ${form.m}u + m) * ${form.n}u + n] = v;`;
-  const code = gemmSource(form, t, read, write, split ? partialStore : form.store, kChunk);
-  let reduceCode: string | undefined;
-  if (split) {
-    const outRead = form.read.includes("BIAS") ? ["P", "BIAS"] : ["P"];
-    reduceCode = splitReduceSource(outRead, form.write, form.store, form.m, form.n, splits);
-  }
+  const out = splitOutput(form, splits);
   return {
-    code,
+    code: gemmSource(form, t, out.read, out.write, out.store, kChunk),
     grid: [ceilDiv(form.n, t.bn), ceilDiv(form.m, t.bm), form.zPhases * splits],
     splits,
-    scratch: split ? splits * form.m * form.n : 0,
-    reduceCode,
+    scratch: out.scratch,
+    reduceCode: out.reduceCode,
     reduceThreads: form.m * form.n,
-    m: form.m,
-    n: form.n,
-    k: form.k * form.zPhases,
   };
 }
 
@@ -353,31 +286,5 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
       }u, n0 + tx + ${j * tx}u, wid.z, c${i}_${j}); }`
     ).join("\n  ")
   }
-}`;
-}
-
-/**
- * Sums split-K partial tiles P[z][m][n] over z and stores each sum with `store` (WGSL
- * statements over m, n, v). Shared by both kernel families.
- */
-export function splitReduceSource(
-  read: string[],
-  write: string[],
-  store: string,
-  m: number,
-  n: number,
-  splits: number,
-): string {
-  return `${bindings(read, write)}
-fn store(m: u32, n: u32, v: f32) {
-  ${store}
-}
-@compute @workgroup_size(256)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * 256u;
-  if (i >= ${m * n}u) { return; }
-  var s = 0.0;
-  for (var z = 0u; z < ${splits}u; z++) { s += P[z * ${m * n}u + i]; }
-  store(i / ${n}u, i % ${n}u, s);
 }`;
 }

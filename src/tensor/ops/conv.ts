@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { type ConvGeometry, planConvGemm } from "../../../kernels/conv_gemm.ts";
+import type { ConvGeometry } from "../../../kernels/conv_geometry.ts";
+import { planConvGemm } from "../../../kernels/conv_gemm.ts";
 import { planConvDirect } from "../../../kernels/conv_direct.ts";
 import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
@@ -53,7 +54,7 @@ function runGemm(
   g: ConvGeometry,
   inputs: Tensor[],
   out: Tensor,
-  opts: { bias?: Tensor; accumulate?: boolean } = {},
+  opts: { bias?: Tensor } = {},
 ): void {
   const rt = runtime();
   const direct = convKernel === "direct" || (convKernel === "auto" && rt.gpu.isSoftware);
@@ -63,7 +64,6 @@ function runGemm(
     g,
     {
       bias: opts.bias !== undefined,
-      accumulate: opts.accumulate,
       targetGroups: rt.gpu.isSoftware ? 16 : 512,
     },
   );
