@@ -1,6 +1,5 @@
 /**
- * Elementwise kernels: activations (forward and backward from one table), sums and
- * scaling.
+ * Elementwise kernels: activations (forward and backward from one table) and sums.
  *
  * @module
  */
@@ -64,21 +63,5 @@ export function axpby(n: number, alpha = 1, beta = 1): string {
   return `${bindings(["A", "B"], ["C"])}
 ${flatMain(n)}
   C[i] = ${f32(alpha)} * A[i] + ${f32(beta)} * B[i];
-}`;
-}
-
-/** y = alpha * x * s[0] over n elements, s a one-element tensor. Bindings: x, s, y. */
-export function scaleByScalar(n: number, alpha = 1): string {
-  return `${bindings(["X", "S"], ["Y"])}
-${flatMain(n)}
-  Y[i] = ${f32(alpha)} * X[i] * S[0];
-}`;
-}
-
-/** y = value over n elements. Bindings: y. */
-export function fill(n: number, value: number): string {
-  return `${bindings([], ["Y"])}
-${flatMain(n)}
-  Y[i] = ${f32(value)};
 }`;
 }

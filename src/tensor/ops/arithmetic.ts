@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { axpby, fill as fillKernel, scaleByScalar } from "../../../kernels/elementwise.ts";
+import { axpby } from "../../../kernels/elementwise.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launchFlat } from "./launch.ts";
 
@@ -34,18 +34,4 @@ export function scale(x: Tensor, alpha: number): Tensor {
     return record(v, [x], "identity", (dy) => [scale(dy, 1)]);
   }
   return addScaled(x, x, alpha, 0);
-}
-
-/** alpha·x·s, where `s` is a one-element tensor (for seeding gradients with dL). */
-export function scaleBy(x: Tensor, s: Tensor, alpha = 1): Tensor {
-  const y = Tensor.empty(x.shape);
-  launchFlat("scale", cached(scaleByScalar, x.size, alpha), [x, s, y], x.size);
-  return y;
-}
-
-/** A tensor filled with `value`. */
-export function full(shape: readonly number[], value: number): Tensor {
-  const y = Tensor.empty(shape);
-  launchFlat("fill", cached(fillKernel, y.size, value), [y], y.size);
-  return y;
 }
