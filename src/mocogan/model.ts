@@ -12,7 +12,7 @@ import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
 import { backward } from "../tensor/autograd.ts";
 import { add } from "../tensor/ops/arithmetic.ts";
 import { bceWithLogits, crossEntropy } from "../tensor/ops/loss.ts";
-import { concat, permute, repeat, slice, stack } from "../tensor/ops/layout.ts";
+import { permute, slice } from "../tensor/ops/layout.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import { type MoCoGANConfig, resolveConfig } from "./config.ts";
 import {
@@ -20,6 +20,7 @@ import {
   imageGeneratorLayers,
   videoDiscriminatorLayers,
 } from "./layers.ts";
+import { latentCodes, oneHot } from "./latent_codes.ts";
 import { declareMotionGenerator, initialMotionState, motionSteps } from "./motion_generator.ts";
 import { checkStateDict, type StateDict } from "./state_dict.ts";
 
@@ -202,16 +203,6 @@ export class MoCoGAN {
     return runLayers(this.nets[name], "main", this.#layers[name], x);
   }
 
-  #oneHot(cats: Int32Array): Tensor {
-    const n = this.config.numCategories;
-    const out = new Float32Array(cats.length * n);
-    cats.forEach((c, i) => {
-      if (!(c >= 0 && c < n)) throw new RangeError(`category ${c} is outside 0..${n - 1}`);
-      out[i * n + c] = 1;
-    });
-    return Tensor.from(out, [cats.length, n]);
-  }
-
   /**
    * Fake clips (B,3,T',H,W) for the motion window [offset, offset+T'), and the same
    * frames as (B,T',3,H,W) for slicing single frames.
@@ -232,12 +223,7 @@ export class MoCoGAN {
       initialMotionState(c, motion),
       { steps: motion.length, noise: motion.noise, onehot },
     );
-    const window = codes.slice(offset, offset + frames);
-    const parts = [repeat(content, 1, frames)];
-    if (onehot) parts.push(repeat(onehot, 1, frames));
-    parts.push(stack(window, 1));
-    const nz = c.dimContent + c.numCategories + c.dimMotion;
-    const z = concat(parts, 2).reshape([batch * frames, nz, 1, 1]);
+    const z = latentCodes(content, onehot, codes.slice(offset, offset + frames));
     const img = this.#run("image_generator", z);
     const s = c.imageSize;
     const byFrame = img.reshape([batch, frames, 3, s, s]);
@@ -314,7 +300,7 @@ export class MoCoGAN {
       const h0 = iid ? this.#input(x.motionH0, [B, c.dimMotion], "motionH0") : undefined;
       const realCats = c.numCategories ? Tensor.from(x.realCategories!, [B]) : undefined;
       const catLabels = cats ? Tensor.from(cats, [B]) : undefined;
-      const onehot = cats ? this.#oneHot(cats) : undefined;
+      const onehot = cats ? oneHot(cats, this.config.numCategories) : undefined;
       const one = Tensor.from(new Float32Array([1]), [1]);
 
       const fake = this.#fakeVideos(content, { noise, h0, length: L }, o, T, onehot);
@@ -396,7 +382,7 @@ export class MoCoGAN {
           if (c.numCategories) {
             const cats = g.categories ??
               Int32Array.from({ length: N }, () => this.rng.int(c.numCategories));
-            onehot = this.#oneHot(cats);
+            onehot = oneHot(cats, this.config.numCategories);
           }
           return this.#fakeVideos(content, { noise, h0, length: L }, 0, L, onehot).clips;
         });

@@ -10,9 +10,9 @@
  * @module
  */
 import { runLayers } from "../nn/sequential.ts";
-import { concat, repeat, stack } from "../tensor/ops/layout.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import { imageGeneratorLayers } from "./layers.ts";
+import { latentCodes, oneHot } from "./latent_codes.ts";
 import type { MoCoGAN } from "./model.ts";
 import { initialMotionState, type MotionState, motionSteps } from "./motion_generator.ts";
 
@@ -89,17 +89,9 @@ export async function* generateFrames(
   }
   try {
     const content = keep(Tensor.from(g.contentNoise, [N, c.dimContent], true));
-    let onehot: Tensor | undefined;
-    if (c.numCategories > 0) {
-      const oh = new Float32Array(N * c.numCategories);
-      g.categories!.forEach((k, i) => {
-        if (!(k >= 0 && k < c.numCategories)) {
-          throw new RangeError(`category ${k} is outside 0..${c.numCategories - 1}`);
-        }
-        oh[i * c.numCategories + k] = 1;
-      });
-      onehot = keep(Tensor.from(oh, [N, c.numCategories], true));
-    }
+    const onehot = c.numCategories > 0
+      ? keep(oneHot(g.categories!, c.numCategories, true))
+      : undefined;
     // The recurrent state, carried across chunks and kept alive outside their scopes.
     const h0 = iid ? Tensor.from(g.motionH0!, [N, dM], true) : undefined;
     const eps = iid ? undefined : Tensor.from(g.motionNoise, [N, dM], true);
@@ -113,12 +105,7 @@ export async function* generateFrames(
           const e = iid ? chunkNoise(g.motionNoise, N, noiseLen, dM, start, n) : undefined;
           const r = motionSteps(mg, c, state, { steps: n, noise: e, onehot });
           next = r.state;
-          const parts = [repeat(content, 1, n)];
-          if (onehot) parts.push(repeat(onehot, 1, n));
-          parts.push(stack(r.codes, 1));
-          const nz = c.dimContent + c.numCategories + dM;
-          const z = concat(parts, 2).reshape([N * n, nz, 1, 1]);
-          return runLayers(ig, "main", layers, z);
+          return runLayers(ig, "main", layers, latentCodes(content, onehot, r.codes));
         });
         const out = await img.read();
         // Keep the new state alive past this scope; free the previous one.
