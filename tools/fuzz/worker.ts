@@ -1,0 +1,77 @@
+/**
+ * The worker that runs fuzz cases, one at a time, so that the runner can stop a case
+ * that hangs or allocates without bound by terminating the worker.
+ *
+ * It runs as on a machine without WebGPU: nothing here may touch the GPU, and command
+ * lines stop with the program's own "no WebGPU" user error where training or generation
+ * would begin (the cli-spawn target covers what comes after, in a subprocess).
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import process from "node:process";
+import { isUserError } from "../../src/cli/errors.ts";
+import { FuzzAllocation, FuzzHang } from "./target.ts";
+import { TARGETS } from "./targets.ts";
+
+Object.defineProperty(navigator, "gpu", { value: undefined, configurable: true });
+// The yaml package reports odd tags through process warnings, many lines each: they would
+// bury the report (the error or result of each case is what is judged).
+process.emitWarning = () => {};
+
+/** What the runner sends: one case. */
+export interface CaseMessage {
+  /** Sequence number, echoed back. */
+  id: number;
+  /** Target name. */
+  target: string;
+  /** The case's bytes. */
+  bytes: Uint8Array;
+  /** The case's parameters. */
+  params: Record<string, unknown>;
+}
+
+/** What the worker answers. */
+export interface ResultMessage {
+  /** The case's sequence number. */
+  id: number;
+  /** How the case ended. */
+  outcome: "clean" | "unclean" | "hang" | "allocation";
+  /** The error's name and message, for anything but a result. */
+  message?: string;
+  /** The error's stack, for unclean outcomes. */
+  stack?: string;
+  /** The largest growth of this isolate's heap plus external memory seen during the case. */
+  growth: number;
+}
+
+function memory(): number {
+  const m = Deno.memoryUsage();
+  return m.heapUsed + m.external;
+}
+
+self.onmessage = async (e: MessageEvent<CaseMessage>) => {
+  const { id, target, bytes, params } = e.data;
+  const dir = await Deno.makeTempDir({ prefix: "mocogan-fuzz-" });
+  const start = memory();
+  let peak = start;
+  // Samples between the awaits of streaming readers; the runner also watches the process.
+  const sampler = setInterval(() => peak = Math.max(peak, memory()), 5);
+  let answer: Omit<ResultMessage, "id" | "growth">;
+  try {
+    // The result stays referenced until it is measured.
+    const result = await TARGETS[target].run({ bytes, params }, { dir });
+    peak = Math.max(peak, memory(), result === undefined ? 0 : 0);
+    answer = { outcome: "clean" };
+  } catch (err) {
+    peak = Math.max(peak, memory());
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    if (isUserError(err)) answer = { outcome: "clean", message };
+    else if (err instanceof FuzzHang) answer = { outcome: "hang", message };
+    else if (err instanceof FuzzAllocation) answer = { outcome: "allocation", message };
+    else answer = { outcome: "unclean", message, stack: err instanceof Error ? err.stack : "" };
+  }
+  clearInterval(sampler);
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  self.postMessage({ id, growth: peak - start, ...answer } satisfies ResultMessage);
+};
