@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
   CaseRunner,
@@ -91,17 +92,27 @@ if (import.meta.main) {
     console.log(USAGE);
     Deno.exit(0);
   }
-  const bound = (int(values["bound-mib"], "bound-mib") ?? DEFAULT_BOUND / 2 ** 20) * 2 ** 20;
-  if (values.replay !== undefined) Deno.exit(await replay(values.replay, bound));
   const names = values.target?.split(",") ?? Object.keys(TARGETS);
   for (const n of names) if (!TARGETS[n]) fail(`unknown target '${n}'`);
   const seed = int(values.seed, "seed") ?? crypto.getRandomValues(new Uint32Array(1))[0];
-  const failuresDir = values.failures ?? "fuzz-failures";
+  const bound = (int(values["bound-mib"], "bound-mib") ?? DEFAULT_BOUND / 2 ** 20) * 2 ** 20;
+  const count = int(values.count, "count"), seconds = int(values.seconds, "seconds");
+  // Fuzzed command lines may name relative paths: let them land in a scratch folder.
+  const scratch = await Deno.makeTempDir({ prefix: "mocogan-fuzz-cwd-" });
+  const failuresDir = resolve(values.failures ?? "fuzz-failures");
+  const replayPath = values.replay === undefined ? undefined : resolve(values.replay);
+  Deno.chdir(scratch);
+  const exit = async (code: number): Promise<never> => {
+    Deno.chdir("/");
+    await Deno.remove(scratch, { recursive: true }).catch(() => {});
+    Deno.exit(code);
+  };
+  if (replayPath !== undefined) await exit(await replay(replayPath, bound));
   console.error(`fuzz: seed ${seed}, targets ${names.join(", ")}`);
   const report = await runFuzz({
     seed,
-    count: int(values.count, "count"),
-    seconds: int(values.seconds, "seconds"),
+    count,
+    seconds,
     targets: names.map((n) => TARGETS[n]),
     failuresDir,
     bound,
@@ -120,5 +131,5 @@ if (import.meta.main) {
         `deno task fuzz --replay FILE)`,
     );
   }
-  Deno.exit(report.failures.length ? 1 : 0);
+  await exit(report.failures.length ? 1 : 0);
 }

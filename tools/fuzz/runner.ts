@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import { caseRng } from "./mutate.ts";
 import type { FuzzCase, FuzzTarget } from "./target.ts";
-import type { ResultMessage } from "./worker.ts";
+import type { CaseMessage, ResultMessage, StartedMessage } from "./worker.ts";
 
 /** How one case ended. */
 export type Outcome = ResultMessage["outcome"];
@@ -23,6 +23,9 @@ export const OUTCOMES: readonly Outcome[] = ["clean", "unclean", "hang", "alloca
 
 /** The default memory bound of one case: 512 MiB. */
 export const DEFAULT_BOUND = 512 * 2 ** 20;
+
+/** How long a fresh worker may take to load a target's modules. */
+const LOAD_LIMIT_MS = 120_000;
 
 /** A failing case as written to the failures folder. */
 export interface FailureRecord {
@@ -91,9 +94,9 @@ export class CaseRunner {
       type: "module",
     });
     const id = this.#next++;
-    const base = Deno.memoryUsage().rss;
     return new Promise((resolve) => {
-      let done = false;
+      let done = false, base = 0;
+      let poll: ReturnType<typeof setInterval> | undefined;
       const finish = (r: Omit<ResultMessage, "id">, kill: boolean) => {
         if (done) return;
         done = true;
@@ -106,25 +109,29 @@ export class CaseRunner {
         }
         resolve(r);
       };
-      const timer = setTimeout(() =>
-        finish({
-          outcome: "hang",
-          message: `no result after ${target.timeoutMs / 1000} s`,
-          growth: 0,
-        }, true), target.timeoutMs);
-      // The worker may be stuck in synchronous code: watch the whole process from here.
-      const poll = setInterval(() => {
-        const grown = Deno.memoryUsage().rss - base;
-        if (grown > this.#bound) {
-          finish({
-            outcome: "allocation",
-            message: `process memory grew by ${mib(grown)} MiB`,
-            growth: grown,
-          }, true);
-        }
-      }, 10);
-      w.onmessage = (e: MessageEvent<ResultMessage>) => {
-        if (e.data.id === id) finish(e.data, false);
+      const limit = (ms: number, what: string) =>
+        setTimeout(() => finish({ outcome: "hang", message: what, growth: 0 }, true), ms);
+      let timer = limit(LOAD_LIMIT_MS, `the worker did not start within ${LOAD_LIMIT_MS / 1000} s`);
+      const start = () => {
+        clearTimeout(timer);
+        timer = limit(target.timeoutMs, `no result after ${target.timeoutMs / 1000} s`);
+        base = Deno.memoryUsage().rss;
+        // The worker may be stuck in synchronous code: watch the whole process from here.
+        poll = setInterval(() => {
+          const grown = Deno.memoryUsage().rss - base;
+          if (grown > this.#bound) {
+            finish({
+              outcome: "allocation",
+              message: `process memory grew by ${mib(grown)} MiB`,
+              growth: grown,
+            }, true);
+          }
+        }, 10);
+      };
+      w.onmessage = (e: MessageEvent<ResultMessage | StartedMessage>) => {
+        if (e.data.id !== id) return;
+        if ("started" in e.data) start();
+        else finish(e.data, false);
       };
       w.onerror = (e: ErrorEvent) => {
         e.preventDefault();
@@ -133,7 +140,14 @@ export class CaseRunner {
           true,
         );
       };
-      w.postMessage({ id, target: target.name, bytes: c.bytes, params: c.params });
+      const msg: CaseMessage = {
+        id,
+        target: target.name,
+        module: target.module,
+        bytes: c.bytes,
+        params: c.params,
+      };
+      w.postMessage(msg);
     });
   }
 

@@ -25,6 +25,8 @@ export interface CaseEnv {
 export interface FuzzTarget {
   /** Name used by `--target` and in reports. */
   name: string;
+  /** URL of the module that exports this target, for the worker to import. */
+  module: string;
   /** Relative share of the cases when several targets run (0: only when named). */
   weight: number;
   /** Wall-clock limit of one case in ms; longer is a hang. */

@@ -11,8 +11,7 @@
 /// <reference lib="deno.worker" />
 import process from "node:process";
 import { isUserError } from "../../src/cli/errors.ts";
-import { FuzzAllocation, FuzzHang } from "./target.ts";
-import { TARGETS } from "./targets.ts";
+import { FuzzAllocation, FuzzHang, type FuzzTarget } from "./target.ts";
 
 Object.defineProperty(navigator, "gpu", { value: undefined, configurable: true });
 // The yaml package reports odd tags through process warnings, many lines each: they would
@@ -25,13 +24,23 @@ export interface CaseMessage {
   id: number;
   /** Target name. */
   target: string;
+  /** The module that exports the target. */
+  module: string;
   /** The case's bytes. */
   bytes: Uint8Array;
   /** The case's parameters. */
   params: Record<string, unknown>;
 }
 
-/** What the worker answers. */
+/** What the worker sends when the case begins (its modules loaded). */
+export interface StartedMessage {
+  /** The case's sequence number. */
+  id: number;
+  /** Always true. */
+  started: true;
+}
+
+/** What the worker answers at the end of a case. */
 export interface ResultMessage {
   /** The case's sequence number. */
   id: number;
@@ -45,23 +54,42 @@ export interface ResultMessage {
   growth: number;
 }
 
+/** Imports the module that exports the target named `name`, once. */
+async function load(module: string, name: string): Promise<FuzzTarget> {
+  const key = `${module}#${name}`;
+  if (!loaded.has(key)) {
+    const exports = Object.values(await import(module)) as FuzzTarget[];
+    const t = exports.find((v) => v?.name === name && typeof v.run === "function");
+    if (!t) throw new Error(`${module} exports no fuzz target '${name}'`);
+    loaded.set(key, t);
+  }
+  return loaded.get(key)!;
+}
+const loaded = new Map<string, FuzzTarget>();
+
+/** The case's result, referenced until memory has been measured. */
+const held: unknown[] = [];
+
 function memory(): number {
   const m = Deno.memoryUsage();
   return m.heapUsed + m.external;
 }
 
 self.onmessage = async (e: MessageEvent<CaseMessage>) => {
-  const { id, target, bytes, params } = e.data;
+  const { id, target, module, bytes, params } = e.data;
+  const t = await load(module, target);
   const dir = await Deno.makeTempDir({ prefix: "mocogan-fuzz-" });
+  // Loading the target's modules is not the case's memory or time: the runner starts
+  // measuring now.
+  self.postMessage({ id, started: true });
   const start = memory();
   let peak = start;
   // Samples between the awaits of streaming readers; the runner also watches the process.
   const sampler = setInterval(() => peak = Math.max(peak, memory()), 5);
   let answer: Omit<ResultMessage, "id" | "growth">;
   try {
-    // The result stays referenced until it is measured.
-    const result = await TARGETS[target].run({ bytes, params }, { dir });
-    peak = Math.max(peak, memory(), result === undefined ? 0 : 0);
+    held.push(await t.run({ bytes, params }, { dir }));
+    peak = Math.max(peak, memory());
     answer = { outcome: "clean" };
   } catch (err) {
     peak = Math.max(peak, memory());
@@ -72,6 +100,7 @@ self.onmessage = async (e: MessageEvent<CaseMessage>) => {
     else answer = { outcome: "unclean", message, stack: err instanceof Error ? err.stack : "" };
   }
   clearInterval(sampler);
+  held.length = 0;
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   self.postMessage({ id, growth: peak - start, ...answer } satisfies ResultMessage);
 };

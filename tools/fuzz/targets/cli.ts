@@ -167,4 +167,11 @@ async function run(c: FuzzCase, env: { dir: string }): Promise<unknown> {
 }
 
 /** The in-process command-line target. */
-export const cliTarget: FuzzTarget = { name: "cli", weight: 4, timeoutMs: 10_000, make, run };
+export const cliTarget: FuzzTarget = {
+  name: "cli",
+  module: import.meta.url,
+  weight: 4,
+  timeoutMs: 10_000,
+  make,
+  run,
+};

@@ -126,6 +126,7 @@ async function run(c: FuzzCase, env: { dir: string }): Promise<unknown> {
 /** The subprocess command-line target. */
 export const cliSpawnTarget: FuzzTarget = {
   name: "cli-spawn",
+  module: import.meta.url,
   weight: 0.002,
   timeoutMs: 2 * LIMIT_MS + 10_000,
   make,

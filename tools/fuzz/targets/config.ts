@@ -160,6 +160,7 @@ export function checkConfig(c: MoCoGANConfig): MoCoGANConfig {
 /** The configuration target. */
 export const configTarget: FuzzTarget = {
   name: "config",
+  module: import.meta.url,
   weight: 15,
   timeoutMs: 10_000,
   make,

@@ -40,7 +40,9 @@ function make(rng: FuzzRng): FuzzCase {
   const text = rng.chance(0.7) ? rng.pick(SIZES.slice(0, 5)) : rng.pick(SIZES);
   const m = /^(\d+)x(\d+)$/i.exec(text);
   const frame = m && Number(m[1]) * Number(m[2]) <= 4096 ? Number(m[1]) * Number(m[2]) * 3 : 48;
-  let bytes: Uint8Array = new Uint8Array(Math.max(0, frame * rng.int(6) + rng.pick([0, 0, 0, 1, -1, 7])))
+  let bytes: Uint8Array = new Uint8Array(
+    Math.max(0, frame * rng.int(6) + rng.pick([0, 0, 0, 1, -1, 7])),
+  )
     .map(() => rng.int(256));
   if (rng.chance(0.1)) bytes = mutateBytes(rng, bytes);
   if (rng.chance(0.1)) bytes = truncate(rng, bytes);
@@ -66,4 +68,11 @@ async function run(c: FuzzCase): Promise<unknown> {
 }
 
 /** The raw rgb24 target. */
-export const rawRgbTarget: FuzzTarget = { name: "raw", weight: 15, timeoutMs: 10_000, make, run };
+export const rawRgbTarget: FuzzTarget = {
+  name: "raw",
+  module: import.meta.url,
+  weight: 15,
+  timeoutMs: 10_000,
+  make,
+  run,
+};

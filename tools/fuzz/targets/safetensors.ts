@@ -203,6 +203,7 @@ async function run(c: FuzzCase, env: { dir: string }): Promise<unknown> {
 /** The safetensors target. */
 export const safetensorsTarget: FuzzTarget = {
   name: "safetensors",
+  module: import.meta.url,
   weight: 30,
   timeoutMs: 10_000,
   make,

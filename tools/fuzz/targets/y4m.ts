@@ -116,4 +116,11 @@ async function run(c: FuzzCase): Promise<unknown> {
 }
 
 /** The Y4M target. */
-export const y4mTarget: FuzzTarget = { name: "y4m", weight: 25, timeoutMs: 10_000, make, run };
+export const y4mTarget: FuzzTarget = {
+  name: "y4m",
+  module: import.meta.url,
+  weight: 25,
+  timeoutMs: 10_000,
+  make,
+  run,
+};
