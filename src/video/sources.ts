@@ -6,12 +6,13 @@
  * @module
  */
 
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { ByteReader } from "./byte_reader.ts";
 import { decodeFrames } from "./decode.ts";
 import { DataError } from "./errors.ts";
 import { assertFfmpeg } from "./ffmpeg.ts";
-import { extensionOf, IMAGE_EXTENSIONS, isMediaPath, VIDEO_EXTENSIONS } from "./formats.ts";
+import { type FolderItem, listMediaFiles } from "./folder_walk.ts";
+import { extensionOf, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from "./formats.ts";
 import { rawRgbFrames } from "./raw_rgb.ts";
 import { resizeToSquare } from "./resize.ts";
 import { shapesDataset, type ShapesOptions } from "./shapes.ts";
@@ -49,12 +50,6 @@ export interface LoadVideoSetOptions {
   signal?: AbortSignal;
 }
 
-interface FileItem {
-  path: string;
-  name: string;
-  category: string;
-}
-
 /**
  * Loads every video into memory as `size` x `size` RGB24 frames. Undecodable files are
  * skipped with a warning; a `DataError` is thrown only when no usable video is left.
@@ -90,9 +85,9 @@ export async function loadVideoSet(options: LoadVideoSetOptions): Promise<VideoS
         `- for stdin, or shapes`,
     );
   }
-  let items: FileItem[];
+  let items: FolderItem[];
   if (info.isDirectory) {
-    items = await listFolder(data);
+    items = await listMediaFiles(data, options.onWarning);
     if (items.length === 0) {
       throw new DataError(
         `no video files found under ${data}; expected ${VIDEO_EXTENSIONS.join(" ")} or ` +
@@ -108,37 +103,11 @@ export async function loadVideoSet(options: LoadVideoSetOptions): Promise<VideoS
   return await decodeAll(items, data, options);
 }
 
-/** Every media file below `root` (not hidden), sorted, with its category. */
-async function listFolder(root: string): Promise<FileItem[]> {
-  const items: FileItem[] = [];
-  const walk = async (dir: string) => {
-    const entries = [];
-    for await (const e of Deno.readDir(dir)) if (!e.name.startsWith(".")) entries.push(e);
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const path = join(dir, e.name);
-      // Follow symbolic links, but a broken one is just skipped.
-      const isDir = e.isSymlink
-        ? await Deno.stat(path).then((s) => s.isDirectory, () => null)
-        : e.isDirectory;
-      if (isDir === null) continue;
-      if (isDir) await walk(path);
-      else if (isMediaPath(e.name)) {
-        const name = relative(root, path);
-        const parts = name.split("/");
-        items.push({ path, name, category: parts.length > 1 ? parts[0] : "default" });
-      }
-    }
-  };
-  await walk(root);
-  return items;
-}
-
 /** The files named in a list file, relative to its folder. */
-async function readList(listPath: string): Promise<FileItem[]> {
+async function readList(listPath: string): Promise<FolderItem[]> {
   const text = await Deno.readTextFile(listPath);
   const base = dirname(listPath);
-  const items: FileItem[] = [];
+  const items: FolderItem[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
@@ -150,7 +119,7 @@ async function readList(listPath: string): Promise<FileItem[]> {
 
 /** Decodes files with a small pool of ffmpeg processes, keeping the list's order. */
 async function decodeAll(
-  items: FileItem[],
+  items: FolderItem[],
   data: string,
   options: LoadVideoSetOptions,
 ): Promise<VideoSet> {
@@ -180,7 +149,7 @@ async function decodeAll(
   const pool = Math.max(1, Math.min(options.concurrency ?? 2, items.length));
   await Promise.all(Array.from({ length: pool }, worker));
   const entries = items.map((item, i) => ({ item, frames: results[i] }))
-    .filter((e): e is { item: FileItem; frames: Uint8Array[] } => e.frames !== null);
+    .filter((e): e is { item: FolderItem; frames: Uint8Array[] } => e.frames !== null);
   if (entries.length === 0) {
     throw new DataError(
       items.length === 1
