@@ -9,6 +9,7 @@
  */
 
 import { join, relative } from "node:path";
+import { fileKind } from "../io/file_kind.ts";
 import { isMediaPath } from "./formats.ts";
 
 /** One media file found by {@linkcode listMediaFiles}. */
@@ -62,8 +63,8 @@ export async function listMediaFiles(
       if (entry.isSymlink) onWarning(`skipping ${name}: a broken symbolic link`);
       return;
     }
-    const kind = specialKind(info);
-    if (kind) {
+    const kind = fileKind(info);
+    if (kind !== "file" && kind !== "folder") {
       onWarning(`skipping ${name}: a ${kind}, not a regular file or folder`);
       return;
     }
@@ -96,13 +97,4 @@ export async function listMediaFiles(
   // the queue runs dry.
   for (let i = 0; i < links.length; i++) await visit(links[i]);
   return items;
-}
-
-/** What kind of special file `info` describes, or null for a regular file or a folder. */
-function specialKind(info: Deno.FileInfo): string | null {
-  if (info.isFile || info.isDirectory) return null;
-  if (info.isFifo) return "FIFO (named pipe)";
-  if (info.isSocket) return "socket";
-  if (info.isCharDevice || info.isBlockDevice) return "device";
-  return "special file";
 }
