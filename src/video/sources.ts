@@ -13,6 +13,7 @@ import { DataError } from "./errors.ts";
 import { assertFfmpeg } from "./ffmpeg.ts";
 import { type FolderItem, listMediaFiles } from "./folder_walk.ts";
 import { extensionOf, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from "./formats.ts";
+import { MemoryBudget } from "./limits.ts";
 import { rawRgbFrames } from "./raw_rgb.ts";
 import { resizeToSquare } from "./resize.ts";
 import { shapesDataset, type ShapesOptions } from "./shapes.ts";
@@ -48,6 +49,12 @@ export interface LoadVideoSetOptions {
   concurrency?: number;
   /** Aborting stops decoding. */
   signal?: AbortSignal;
+  /**
+   * Bytes the stored frames may take at most (default: three quarters of the memory the
+   * system reports available, when `--allow-sys` lets the program ask); loading more
+   * throws a `DataError` saying what to cut.
+   */
+  memoryLimit?: number;
 }
 
 /**
@@ -125,6 +132,7 @@ async function decodeAll(
 ): Promise<VideoSet> {
   const { size, everyNth = 1, signal, onWarning = () => {}, onProgress } = options;
   await assertFfmpeg(); // a missing ffmpeg is fatal, not a per-file warning
+  const budget = new MemoryBudget(options.memoryLimit);
   const results: (Uint8Array[] | null)[] = new Array(items.length).fill(null);
   let next = 0, done = 0;
   const worker = async () => {
@@ -132,7 +140,9 @@ async function decodeAll(
       const i = next++;
       const frames: Uint8Array[] = [];
       try {
-        for await (const f of decodeFrames(items[i].path, { size, everyNth, signal })) {
+        const decoding = decodeFrames(items[i].path, { size, everyNth, signal, onWarning });
+        for await (const f of decoding) {
+          budget.take(f.length);
           frames.push(f);
         }
         if (frames.length > 0) results[i] = frames;
@@ -171,7 +181,7 @@ async function decodeAll(
 
 /** Reads `-`: one or more concatenated Y4M streams, or one raw rgb24 video. */
 async function loadStdin(options: LoadVideoSetOptions): Promise<VideoSet> {
-  const { size, everyNth = 1, inputSize } = options;
+  const { size, everyNth = 1, inputSize, onWarning } = options;
   if (!options.stdin && Deno.stdin.isTerminal()) {
     throw new DataError(
       "stdin is a terminal; pipe a video into it, e.g. ffmpeg -i clip.mp4 -f yuv4mpegpipe - | ...",
@@ -185,6 +195,7 @@ async function loadStdin(options: LoadVideoSetOptions): Promise<VideoSet> {
   }
   const videos: VideoEntry[] = [];
   const counts: number[] = [];
+  const budget = new MemoryBudget(options.memoryLimit);
   const add = (video: number, rgb: Uint8Array, width: number, height: number) => {
     while (videos.length <= video) {
       videos.push({ name: `stdin#${videos.length}`, category: 0, frames: [] });
@@ -192,15 +203,16 @@ async function loadStdin(options: LoadVideoSetOptions): Promise<VideoSet> {
     }
     // everyNth counts frames within each video, as for files.
     if (counts[video]++ % everyNth === 0) {
+      budget.take(size * size * 3);
       videos[video].frames.push(resizeToSquare(rgb, { width, height, size }));
     }
   };
   if (magic === Y4M_MAGIC || !inputSize) {
-    for await (const f of readY4m(reader, { source: "stdin" })) {
+    for await (const f of readY4m(reader, { source: "stdin", onWarning })) {
       add(f.video, f.rgb, f.width, f.height);
     }
   } else {
-    for await (const rgb of rawRgbFrames(reader, { ...inputSize, source: "stdin" })) {
+    for await (const rgb of rawRgbFrames(reader, { ...inputSize, source: "stdin", onWarning })) {
       add(0, rgb, inputSize.width, inputSize.height);
     }
   }
