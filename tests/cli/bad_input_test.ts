@@ -122,7 +122,7 @@ Deno.test("train: bad flags and configuration name the problem", () =>
     );
     assertOneLineError(
       await cli(["train", "--data", "shapes", "--steps", "many"]),
-      /--steps must be an integer/,
+      /--steps must be a positive integer/,
       2,
     );
     assertOneLineError(
@@ -136,6 +136,18 @@ Deno.test("train: bad flags and configuration name the problem", () =>
     assertOneLineError(
       await cli(["train", "--data", "shapes", "--config", yaml]),
       /run\.yaml: unknown config key\(s\): videoLenght/,
+    );
+    // YAML's .inf used to train NaN weights and exit 0.
+    await Deno.writeTextFile(yaml, "lr: .inf\n");
+    assertOneLineError(
+      await cli(["train", "--data", "shapes", "--config", yaml]),
+      /run\.yaml: lr: must be a finite number/,
+      1,
+    );
+    assertOneLineError(
+      await cli(["train", "--data", "shapes", "--steps", "-5"]),
+      /^error: --steps must be a positive integer, got '-5'$/,
+      2,
     );
     await Deno.writeTextFile(yaml, "imageSize: big\n");
     assertOneLineError(
