@@ -61,8 +61,10 @@ async function replay(path: string, bound: number): Promise<number> {
   const runner = new CaseRunner(bound);
   try {
     const r = await runner.run(TARGETS[target], c);
-    console.log(`${target}: ${r.outcome}${r.message ? `: ${r.message}` : ""}`);
-    if (r.stack) console.log(r.stack);
+    // Messages can quote a whole fuzzed value; the stack's first lines are what matter.
+    const short = (text: string) => text.length > 500 ? `${text.slice(0, 500)}...` : text;
+    console.log(`${target}: ${r.outcome}${r.message ? `: ${short(r.message)}` : ""}`);
+    if (r.stack) console.log(r.stack.split("\n").map(short).join("\n"));
     return r.outcome === "clean" ? 0 : 1;
   } finally {
     runner.close();
