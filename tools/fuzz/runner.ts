@@ -131,7 +131,7 @@ export class CaseRunner {
       w.onmessage = (e: MessageEvent<ResultMessage | StartedMessage>) => {
         if (e.data.id !== id) return;
         if ("started" in e.data) start();
-        else finish(e.data, false);
+        else finish(e.data, e.data.stray === true);
       };
       w.onerror = (e: ErrorEvent) => {
         e.preventDefault();

@@ -52,6 +52,8 @@ export interface ResultMessage {
   stack?: string;
   /** The largest growth of this isolate's heap plus external memory seen during the case. */
   growth: number;
+  /** Set when a promise of the case was rejected unhandled: the worker must be replaced. */
+  stray?: true;
 }
 
 /** Imports the module that exports the target named `name`, once. */
@@ -75,8 +77,29 @@ function memory(): number {
   return m.heapUsed + m.external;
 }
 
+/** The case running now, to which a stray rejection belongs. */
+let current: number | undefined;
+
+// A promise the case left behind and that failed is a crash of that case, with its stack.
+self.addEventListener("unhandledrejection", (e: PromiseRejectionEvent) => {
+  e.preventDefault();
+  if (current === undefined) return;
+  const err = e.reason;
+  self.postMessage(
+    {
+      id: current,
+      outcome: "unclean",
+      message: `unhandled rejection: ${err instanceof Error ? `${err.name}: ${err.message}` : err}`,
+      stack: err instanceof Error ? err.stack : "",
+      growth: 0,
+      stray: true,
+    } satisfies ResultMessage,
+  );
+});
+
 self.onmessage = async (e: MessageEvent<CaseMessage>) => {
   const { id, target, module, bytes, params } = e.data;
+  current = id;
   const t = await load(module, target);
   const dir = await Deno.makeTempDir({ prefix: "mocogan-fuzz-" });
   // Loading the target's modules is not the case's memory or time: the runner starts
@@ -103,4 +126,5 @@ self.onmessage = async (e: MessageEvent<CaseMessage>) => {
   held.length = 0;
   await Deno.remove(dir, { recursive: true }).catch(() => {});
   self.postMessage({ id, growth: peak - start, ...answer } satisfies ResultMessage);
+  current = undefined;
 };
