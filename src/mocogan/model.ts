@@ -114,7 +114,7 @@ export interface GeneratedVideo {
  */
 export class ModelRng extends Rng {
   /** The Philox key. */
-  readonly noiseSeed: number;
+  noiseSeed: number;
   /** The next Philox offset; each noise tensor uses one. */
   noiseOffset = 0;
 
@@ -129,15 +129,19 @@ export class ModelRng extends Rng {
     return randn(shape, { seed: this.noiseSeed, offset: this.noiseOffset++ });
   }
 
-  /** CPU state followed by the Philox offset. */
+  /** CPU state followed by the Philox offset and key. */
   override getState(): number[] {
-    return [...super.getState(), this.noiseOffset];
+    return [...super.getState(), this.noiseOffset, this.noiseSeed];
   }
 
-  /** Restores a state from {@linkcode ModelRng.getState}. */
+  /**
+   * Restores a state from {@linkcode ModelRng.getState}. States saved before the key was
+   * part of them keep the key this generator was seeded with.
+   */
   override setState(state: number[]): void {
     super.setState(state.slice(0, 5));
     this.noiseOffset = state[5] ?? 0;
+    this.noiseSeed = state[6] ?? this.noiseSeed;
   }
 }
 
