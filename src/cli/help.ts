@@ -11,6 +11,7 @@ Usage:
   deno run -A cli.ts train --data DIR|FILE|LIST.txt|-|shapes [flags]
   deno run -A cli.ts generate --checkpoint RUN/latest.safetensors [flags] | ffplay -
   deno run -A cli.ts help [train|generate]
+  deno run -A cli.ts version
 
 Errors print one line; MOCOGAN_DEBUG=1 adds the stack. MOCOGAN_FFMPEG and
 MOCOGAN_FFPROBE name other ffmpeg/ffprobe binaries.`;
@@ -72,3 +73,9 @@ export const GENERATE_HELP = `Usage: deno run -A cli.ts generate --checkpoint FI
                         --count 2 or more; the model is not changed
 
 ${CONFIG_HELP}`;
+
+/** Help texts by topic, for `cli.ts help TOPIC`. */
+export const HELP_TOPICS: Record<string, string> = {
+  train: TRAIN_HELP,
+  generate: GENERATE_HELP,
+};
