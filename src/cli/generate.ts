@@ -103,7 +103,7 @@ export async function generate(args: string[]): Promise<number> {
 
   const S = config.imageSize, N = latents.count;
   const size = tiledSize(N, S, latents.cols);
-  const video = await openVideoOutput({ path: out, ...size, fps, scale });
+  const video = await openVideoOutput({ path: out, ...size, fps, scale, frames });
   try {
     const stream = generateFrames(model, {
       contentNoise: latents.content,
