@@ -15,8 +15,10 @@ import {
   writeSafetensors,
 } from "../io/safetensors.ts";
 import { fromReferenceConfig, type MoCoGANConfig } from "../mocogan/config.ts";
+import { findNonFinite } from "../mocogan/divergence.ts";
 import type { MoCoGAN } from "../mocogan/model.ts";
 import type { StateDict } from "../mocogan/state_dict.ts";
+import { DataError } from "../video/errors.ts";
 
 /** Format tag stored in our checkpoints' metadata. */
 export const CHECKPOINT_FORMAT = "mocogan-ts-checkpoint/1";
@@ -35,13 +37,31 @@ export interface CheckpointMeta {
   sampler?: number[];
 }
 
-/** Saves the model and `meta` to `paths` (each written to a temporary file and renamed). */
+/**
+ * Raised instead of saving a checkpoint whose state holds NaN or infinite values: a file
+ * that replaced the last good one would lose it.
+ */
+export class NonFiniteCheckpointError extends DataError {
+  override name = "NonFiniteCheckpointError";
+}
+
+/**
+ * Saves the model and `meta` to `paths` (each written to a temporary file and renamed).
+ * The state is checked first: if any value is not finite nothing is written and a
+ * {@linkcode NonFiniteCheckpointError} is thrown, so the files already there survive.
+ */
 export async function saveCheckpoint(
   model: MoCoGAN,
   meta: CheckpointMeta,
   paths: string[],
 ): Promise<void> {
   const sd = await model.stateDict();
+  const bad = findNonFinite(sd);
+  if (bad) {
+    throw new NonFiniteCheckpointError(
+      `step ${meta.step}: ${bad.name}[${bad.index}] is ${bad.value}; not saved`,
+    );
+  }
   const shapes = model.stateShapes();
   const tensors = Object.fromEntries(
     Object.entries(sd).map((
@@ -114,16 +134,27 @@ export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
 /**
  * Loads a checkpoint's tensors into `model`. With `weightsOnly`, Adam state is ignored
  * and missing discriminators are taken from the model as it is (PyTorch files often
- * hold only the generators). Throws a StateDictError naming a mismatching tensor.
+ * hold only the generators). Throws a StateDictError naming a mismatching tensor, and
+ * a DataError naming `path` when a tensor to load holds NaN or infinite values (the run
+ * that wrote it diverged).
  */
 export async function loadIntoModel(
   model: MoCoGAN,
   ckpt: LoadedCheckpoint,
-  opts: { weightsOnly?: boolean } = {},
+  opts: { weightsOnly?: boolean; path?: string } = {},
 ): Promise<void> {
   let sd = ckpt.state;
   if (opts.weightsOnly) {
     sd = Object.fromEntries(Object.entries(sd).filter(([k]) => !k.startsWith("adam/")));
+  }
+  const bad = findNonFinite(sd);
+  if (bad) {
+    throw new DataError(
+      `${opts.path ?? "the checkpoint"} holds non-finite weights (${bad.name}[${bad.index}] ` +
+        `is ${bad.value}): the run that wrote it diverged; use an earlier checkpoint`,
+    );
+  }
+  if (opts.weightsOnly) {
     const hasDiscriminators = Object.keys(sd).some((k) =>
       k.startsWith("image_discriminator.") || k.startsWith("video_discriminator.")
     );

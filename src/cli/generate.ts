@@ -82,7 +82,7 @@ export async function generate(args: string[]): Promise<number> {
   const config = await checkpointConfig(ckpt, flags, path);
   const seed = intFlag(flags, "seed", 0) ?? crypto.getRandomValues(new Uint32Array(1))[0];
   const model = await MoCoGAN.create(config, { seed });
-  await loadIntoModel(model, ckpt, { weightsOnly: true });
+  await loadIntoModel(model, ckpt, { weightsOnly: true, path });
   const frames = intFlag(flags, "frames", 1) ?? 2 * config.videoLength;
   const category = pickCategory(stringFlag(flags, "category"), config, ckpt.categories);
 
