@@ -4,7 +4,10 @@
  *
  * @module
  */
-import { type MoCoGANConfig, resolveConfig } from "../mocogan/config.ts";
+import { getRuntime } from "../gpu/runtime.ts";
+import { mib } from "../gpu/errors.ts";
+import { ConfigError, type MoCoGANConfig, resolveConfig } from "../mocogan/config.ts";
+import { bindableBytes, floatsPerTrainingVideo, maxTrainingBatch } from "../mocogan/fit.ts";
 import { DivergenceError } from "../mocogan/divergence.ts";
 import { MoCoGAN, type TrainLosses } from "../mocogan/model.ts";
 import { ClipSampler } from "../video/clip_sampler.ts";
@@ -109,6 +112,7 @@ export async function train(args: string[]): Promise<number> {
       (numCategories ? `, categories ${categories.join(", ")}` : ""),
   );
 
+  await checkFits(config);
   const model = await MoCoGAN.create(config, { seed: plan.run.seed });
   const ckpt = plan.resume?.ckpt;
   if (ckpt) {
@@ -125,6 +129,22 @@ export async function train(args: string[]): Promise<number> {
       `${model.adapterName}`,
   );
   return await loop(model, set, plan, categories, ui);
+}
+
+/** Refuses, before anything runs, a batch whose step would exceed the GPU's limits. */
+async function checkFits(c: MoCoGANConfig): Promise<void> {
+  const { limits } = (await getRuntime()).gpu;
+  const max = maxTrainingBatch(c, limits);
+  if (c.batchSize <= max) return;
+  const need = c.batchSize * 4 * floatsPerTrainingVideo(c);
+  throw new ConfigError(
+    `a training step with batch size ${c.batchSize} at ${c.imageSize}x${c.imageSize}, ` +
+      `${c.videoLength} frames needs ${mib(need)} in one GPU buffer; this GPU allows ` +
+      `${mib(bindableBytes(limits))}: ` +
+      (max >= 2
+        ? `use --batch-size ${max} or less`
+        : "lower --image-size, --video-length or the widths (--ndf, --ngf)"),
+  );
 }
 
 async function planNew(flags: Record<string, string | boolean | undefined>): Promise<Plan> {

@@ -14,6 +14,14 @@ import {
   videoDiscriminatorLayers,
 } from "./layers.ts";
 
+/**
+ * A bound on the split-K scratch of any convolution launch, whatever the batch: the
+ * planners split a reduction only into as many parts as fill their target of workgroups
+ * (at most 512), and each part holds at most one 64 x 64 tile per workgroup. Far below
+ * any device's binding limit, so only the batch-dependent sizes are checked.
+ */
+export const MAX_SPLIT_SCRATCH_BYTES = 4 * 512 * 64 * 64;
+
 /** The most floats of one sample among `input` and every layer's output. */
 function largest(layers: Layer[], input: number[]): number {
   const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
