@@ -38,11 +38,14 @@ export {
   toReferenceConfig,
 } from "./src/mocogan/config.ts";
 export { type StateDict, StateDictError } from "./src/mocogan/state_dict.ts";
+export { DivergenceError, type LossValues } from "./src/mocogan/divergence.ts";
+export { DataError } from "./src/video/errors.ts";
 export {
   type Checkpoint,
   decodeCheckpoint,
   encodeCheckpoint,
   type EncodeCheckpointOptions,
+  NonFiniteCheckpointError,
 } from "./src/mocogan/checkpoint.ts";
 export { frameToRgb, frameToRgba, tiledFrameToRgb } from "./src/mocogan/frames.ts";
 export { type RgbImage } from "./src/video/tile.ts";

@@ -7,6 +7,8 @@
  */
 import {
   type ParseSafetensorsOptions,
+  pathString,
+  reasonOf,
   type SafetensorsContents,
   SafetensorsError,
   type SerializableTensor,
@@ -154,18 +156,4 @@ export async function writeSafetensors(
       cause: e,
     });
   }
-}
-
-/** A path or `file:` URL as a path string. */
-function pathString(path: string | URL): string {
-  if (typeof path === "string") return path;
-  if (path.protocol !== "file:") {
-    throw new SafetensorsError(`${path.href} is not a file: URL; only local files are supported`);
-  }
-  return decodeURIComponent(path.pathname);
-}
-
-/** The message of an error of any kind. */
-function reasonOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
