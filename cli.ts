@@ -1,5 +1,5 @@
 /**
- * The MoCoGAN command line: `deno run -A cli.ts <train|generate|help> [flags]`.
+ * The MoCoGAN command line: `deno run -A cli.ts <train|generate|serve|report|help> [flags]`.
  *
  * Every error a user can cause prints one line on stderr and exits non-zero (2 for a
  * bad command line); `MOCOGAN_DEBUG=1` adds the stack.
@@ -8,8 +8,10 @@
  */
 import { describeError, exitCodeFor } from "./src/cli/errors.ts";
 import { generate } from "./src/cli/generate.ts";
-import { GENERATE_HELP, MAIN_HELP, TRAIN_HELP } from "./src/cli/help.ts";
+import { GENERATE_HELP, MAIN_HELP, REPORT_HELP, SERVE_HELP, TRAIN_HELP } from "./src/cli/help.ts";
 import { train } from "./src/cli/train.ts";
+import { report } from "./src/serve/report.ts";
+import { serve } from "./src/serve/serve.ts";
 import { UsageError } from "./src/cli/args.ts";
 
 /** Runs the command line with `args`; resolves to the exit code. */
@@ -20,18 +22,28 @@ export async function main(args: string[]): Promise<number> {
       return await train(rest);
     case "generate":
       return await generate(rest);
+    case "serve":
+      return await serve(rest);
+    case "report":
+      return await report(rest);
     case "help":
     case "--help":
     case "-h":
     case undefined: {
       const topic = rest[0];
-      console.log(
-        topic === "train" ? TRAIN_HELP : topic === "generate" ? GENERATE_HELP : MAIN_HELP,
-      );
+      const topics: Record<string, string> = {
+        train: TRAIN_HELP,
+        generate: GENERATE_HELP,
+        serve: SERVE_HELP,
+        report: REPORT_HELP,
+      };
+      console.log(topics[topic] ?? MAIN_HELP);
       return command === undefined ? 2 : 0;
     }
     default:
-      throw new UsageError(`unknown command '${command}'; use train, generate or help`);
+      throw new UsageError(
+        `unknown command '${command}'; use train, generate, serve, report or help`,
+      );
   }
 }
 
