@@ -5,6 +5,8 @@
  * @module
  */
 import { ConfigError, type MoCoGANConfig, resolveConfig } from "../mocogan/config.ts";
+import { categoriesFromShapes } from "../mocogan/checkpoint.ts";
+import { tiledFrameToRgb, tiledSize } from "../mocogan/frames.ts";
 import { MoCoGAN } from "../mocogan/model.ts";
 import { generateFrames } from "../mocogan/streaming.ts";
 import { Rng } from "../nn/random.ts";
@@ -22,7 +24,6 @@ import {
 } from "./args.ts";
 import { type LoadedCheckpoint, loadIntoModel, readCheckpoint } from "./checkpoint.ts";
 import { CONFIG_FLAGS, hasConfigFlags, layerConfig } from "./config_layers.ts";
-import { tiledFrame, tiledSize } from "./frames.ts";
 import { GENERATE_HELP } from "./help.ts";
 import { drawLatents, type Latents, readLatents, saveLatents } from "./latents.ts";
 import { exists } from "./run_dir.ts";
@@ -112,8 +113,8 @@ export async function generate(args: string[]): Promise<number> {
       length: frames,
     }, { chunk, batchStats: flags["batch-stats"] === true });
     for await (const ch of stream) {
-      for (let t = 0; t < ch.frames; t++) {
-        await video.writeFrame(tiledFrame(ch.data, N, ch.frames, t, S, latents.cols).rgb);
+      for (let t = 0; t < ch.shape[2]; t++) {
+        await video.writeFrame(tiledFrameToRgb(ch, t, latents.cols).rgb);
       }
     }
     await video.close();
@@ -144,9 +145,7 @@ async function checkpointConfig(
   const layered = await layerConfig(flags, { base: ckpt.config });
   let n = layered.categories;
   if (n === "auto") {
-    const wih = ckpt.shapes["motion_generator.gru.weight_ih"];
-    const dM = layered.partial.dimMotion ?? resolveConfig({}).dimMotion;
-    n = wih && wih.length === 2 && wih[1] > dM ? wih[1] - dM : 0;
+    n = categoriesFromShapes(ckpt.shapes, layered.partial.dimMotion ?? resolveConfig({}).dimMotion);
   }
   return resolveConfig({ ...layered.partial, numCategories: n });
 }

@@ -223,13 +223,7 @@ async function loop(
   const samples = run.sampleEvery > 0 ? new SampleWriter(model, run.seed + 2) : undefined;
   const checkpoint = async (step: number, alsoStepFile: boolean) => {
     const paths = [...(alsoStepFile ? [dir.checkpointPath(step)] : []), dir.latestPath];
-    await saveCheckpoint(model, {
-      step,
-      config: c,
-      categories,
-      rng: model.rng.getState(),
-      sampler: samplerState,
-    }, paths);
+    await saveCheckpoint(model, { step, categories, sampler: samplerState }, paths);
   };
 
   let interrupted = false;

@@ -6,6 +6,7 @@
 
 /** Raised when no usable WebGPU adapter or device exists on this machine. */
 export class GpuUnavailableError extends Error {
+  /** Always `"GpuUnavailableError"`. */
   override name = "GpuUnavailableError";
 }
 

@@ -40,6 +40,7 @@ export {
   type ToFloat32Options,
   type ToInt32Options,
 } from "./safetensors_format.ts";
-export { parseSafetensors, readSafetensors } from "./safetensors_read.ts";
-export { serializeSafetensors, writeSafetensors } from "./safetensors_write.ts";
+export { parseSafetensors } from "./safetensors_read.ts";
+export { serializeSafetensors } from "./safetensors_write.ts";
+export { readSafetensors, writeSafetensors } from "./safetensors_file.ts";
 export { toFloat32, toInt32 } from "./tensor_convert.ts";

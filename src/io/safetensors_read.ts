@@ -1,6 +1,6 @@
 /**
- * Reading safetensors: every header field and tensor range is validated before anything
- * is returned.
+ * Parsing safetensors bytes: every header field and tensor range is validated before
+ * anything is returned. Byte-level only (no file access), so it runs in browsers too.
  *
  * @module
  */
@@ -14,8 +14,6 @@ import {
   LITTLE_ENDIAN_HOST,
   METADATA_KEY,
   type ParseSafetensorsOptions,
-  pathString,
-  reasonOf,
   type SafetensorsContents,
   type SafetensorsDtype,
   SafetensorsError,
@@ -43,7 +41,8 @@ type RawEntry = {
  * ```ts
  * import { parseSafetensors } from "./safetensors.ts";
  *
- * const bytes = await Deno.readFile("model.safetensors");
+ * const response = await fetch("model.safetensors");
+ * const bytes = new Uint8Array(await response.arrayBuffer());
  * const { tensors } = parseSafetensors(bytes, { source: "model.safetensors" });
  * ```
  *
@@ -188,42 +187,4 @@ export function parseSafetensors(
     };
   }
   return { tensors, metadata };
-}
-
-/**
- * Reads and parses a safetensors file.
- *
- * @example Usage
- * ```ts
- * import { readSafetensors, toFloat32 } from "./safetensors.ts";
- *
- * const { tensors, metadata } = await readSafetensors("fixtures/tiny.safetensors");
- * const w = toFloat32(tensors["before/image_generator.main.0.weight"]);
- * ```
- *
- * @param path Path (or `file:` URL) of the file.
- * @param options Options; `source` overrides the name used in error messages (default: the path).
- * @returns The tensors by name and the `__metadata__` string map.
- * @throws {SafetensorsError} When the file does not exist or cannot be read, or when it is not
- * a valid safetensors file (see {@linkcode parseSafetensors}).
- */
-export async function readSafetensors(
-  path: string | URL,
-  options: ParseSafetensorsOptions = {},
-): Promise<SafetensorsContents> {
-  const file = pathString(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = await Deno.readFile(file);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new SafetensorsError(
-        `${file} does not exist; check the checkpoint path (relative paths are resolved from ` +
-          `${Deno.cwd()})`,
-        { cause: e },
-      );
-    }
-    throw new SafetensorsError(`cannot read ${file}: ${reasonOf(e)}`, { cause: e });
-  }
-  return parseSafetensors(bytes, { source: options.source ?? file });
 }

@@ -1,5 +1,6 @@
 /**
- * Writing safetensors: deterministic layout, and atomic files (temporary file, then rename).
+ * Serializing safetensors bytes with a deterministic layout. Byte-level only (no file
+ * access), so it runs in browsers too.
  *
  * @module
  */
@@ -12,8 +13,6 @@ import {
   isValidShape,
   LITTLE_ENDIAN_HOST,
   METADATA_KEY,
-  pathString,
-  reasonOf,
   type SafetensorsDtype,
   SafetensorsError,
   type SerializableTensor,
@@ -173,69 +172,4 @@ export function serializeSafetensors(
     }
   }
   return out;
-}
-
-/**
- * Writes tensors to a safetensors file atomically.
- *
- * The bytes go to a temporary file `${path}.tmp-<random>` in the same directory, which is
- * flushed to disk and then renamed over `path`. If anything fails the temporary file is removed,
- * so `path` is either left as it was or fully replaced — never half-written.
- *
- * @example Usage
- * ```ts
- * import { writeSafetensors } from "./safetensors.ts";
- *
- * await writeSafetensors("checkpoint.safetensors", {
- *   "fc.weight": { dtype: "F32", shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) },
- * }, { metadata: { step: "100" } });
- * ```
- *
- * @param path Destination path (or `file:` URL).
- * @param tensors Tensors by name (see {@linkcode serializeSafetensors}).
- * @param options Options; `metadata` is stored as `__metadata__`.
- * @throws {SafetensorsError} When the tensors are invalid (nothing is written then) or the file
- * cannot be written; the message names the path.
- */
-export async function writeSafetensors(
-  path: string | URL,
-  tensors: Record<string, SerializableTensor>,
-  options: SerializeSafetensorsOptions = {},
-): Promise<void> {
-  const file = pathString(path);
-  const bytes = serializeSafetensors(tensors, options);
-  const suffix = Array.from(crypto.getRandomValues(new Uint8Array(6)))
-    .map((b) => b.toString(16).padStart(2, "0")).join("");
-  const temp = `${file}.tmp-${suffix}`;
-  let created = false;
-  try {
-    const handle = await Deno.open(temp, { write: true, createNew: true });
-    created = true;
-    try {
-      let written = 0;
-      while (written < bytes.length) {
-        written += await handle.write(bytes.subarray(written));
-      }
-      await handle.sync();
-    } finally {
-      handle.close();
-    }
-    await Deno.rename(temp, file);
-  } catch (e) {
-    if (created) {
-      try {
-        await Deno.remove(temp);
-      } catch {
-        // Best effort: the temp file may already be gone.
-      }
-    }
-    const hint = e instanceof Deno.errors.NotFound
-      ? " (does the directory exist?)"
-      : e instanceof Deno.errors.PermissionDenied
-      ? " (is the directory writable?)"
-      : "";
-    throw new SafetensorsError(`cannot write checkpoint ${file}: ${reasonOf(e)}${hint}`, {
-      cause: e,
-    });
-  }
 }

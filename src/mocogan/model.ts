@@ -23,6 +23,12 @@ import {
 import { latentCodes, oneHot } from "./latent_codes.ts";
 import { declareMotionGenerator, initialMotionState, motionSteps } from "./motion_generator.ts";
 import { checkStateDict, type StateDict } from "./state_dict.ts";
+import {
+  type Checkpoint,
+  checkpointConfig,
+  decodeCheckpoint,
+  loadCheckpointInto,
+} from "./checkpoint.ts";
 
 /** The random draws of one training iteration, all flat and row-major. */
 export interface TrainInputs {
@@ -78,6 +84,18 @@ export interface GenerateInputs {
   length: number;
   /** Videos to make when no noise is given. */
   count?: number;
+}
+
+/** Options of {@linkcode MoCoGAN.fromCheckpoint}. */
+export interface FromCheckpointOptions {
+  /** Configuration fields over the stored ones (all of them when the file stores none). */
+  config?: Partial<MoCoGANConfig>;
+  /** Seed of the model's random generator (default 0). */
+  seed?: number;
+  /** Load only the weights: no Adam or random state, discriminators optional. */
+  weightsOnly?: boolean;
+  /** The file's name in error messages. */
+  source?: string;
 }
 
 /** Generated video: `data` is (N,3,L,H,W) in [−1, 1]. */
@@ -137,9 +155,17 @@ export type NetworkName = typeof NETWORKS[number];
 export class MoCoGAN {
   /** The validated configuration. */
   readonly config: MoCoGANConfig;
-  /** The four networks by state-dict prefix. */
+  /**
+   * The four networks by state-dict prefix.
+   *
+   * @internal For the package's own modules (streaming generation, the command line).
+   */
   readonly nets: Record<NetworkName, Network>;
-  /** Draws what callers do not pass in. */
+  /**
+   * Draws what callers do not pass in; its state is saved in checkpoints.
+   *
+   * @internal For the package's own modules (checkpoints, the command line).
+   */
   readonly rng: ModelRng;
   readonly #layers: Record<
     "image_discriminator" | "video_discriminator" | "image_generator",
@@ -183,6 +209,46 @@ export class MoCoGAN {
     const c = resolveConfig(config);
     const rt = await getRuntime();
     return new MoCoGAN(rt, c, opts.seed ?? 0);
+  }
+
+  /**
+   * A model from a checkpoint: ours (bytes from {@linkcode encodeCheckpoint}, a file from
+   * `saveCheckpoint` or the command line), or PyTorch weights with the reference's names.
+   * The configuration is the one stored in the checkpoint, `options.config` on top (needed
+   * when it stores none). A full load also restores Adam state and the random state, so
+   * training continues exactly; `weightsOnly` takes only the weights and accepts files
+   * without discriminators, which is all generating needs.
+   *
+   * @example
+   * ```ts
+   * import { MoCoGAN } from "@mocogan/mocogan/core";
+   *
+   * const response = await fetch("latest.safetensors");
+   * const bytes = new Uint8Array(await response.arrayBuffer());
+   * const model = await MoCoGAN.fromCheckpoint(bytes, { weightsOnly: true });
+   * const video = await model.generate({ count: 1, length: 32 });
+   * ```
+   *
+   * @param checkpoint Checkpoint bytes, or one decoded with {@linkcode decodeCheckpoint}.
+   * @param options `config` overrides, `seed` of the model's generator (replaced by the
+   * stored random state on a full load), `weightsOnly`, and `source` naming the file in
+   * errors.
+   * @throws {SafetensorsError} When the bytes are not a checkpoint.
+   * @throws {ConfigError} When the configuration is missing or invalid.
+   * @throws {StateDictError} When a tensor is missing or misshapen for the configuration.
+   */
+  static async fromCheckpoint(
+    checkpoint: Uint8Array | Checkpoint,
+    options: FromCheckpointOptions = {},
+  ): Promise<MoCoGAN> {
+    const source = options.source ?? "checkpoint";
+    const ckpt = checkpoint instanceof Uint8Array
+      ? decodeCheckpoint(checkpoint, { source })
+      : checkpoint;
+    const config = checkpointConfig(ckpt, options.config, source);
+    const model = await MoCoGAN.create(config, { seed: options.seed });
+    await loadCheckpointInto(model, ckpt, { weightsOnly: options.weightsOnly });
+    return model;
   }
 
   /** The GPU adapter's name. */

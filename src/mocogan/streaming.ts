@@ -10,10 +10,11 @@
  * @module
  */
 import { runLayers } from "../nn/sequential.ts";
+import { permute } from "../tensor/ops/layout.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import { imageGeneratorLayers } from "./layers.ts";
 import { latentCodes, oneHot } from "./latent_codes.ts";
-import type { MoCoGAN } from "./model.ts";
+import type { GeneratedVideo, MoCoGAN } from "./model.ts";
 import { initialMotionState, type MotionState, motionSteps } from "./motion_generator.ts";
 
 /** Latent codes of N videos, all given (draw them with the caller's own generator). */
@@ -30,14 +31,13 @@ export interface StreamInputs {
   length: number;
 }
 
-/** One chunk of frames of every video. */
-export interface FrameChunk {
+/**
+ * One chunk of c frames of every video, laid out like {@linkcode MoCoGAN.generate}'s
+ * result: `data` is (N, 3, c, H, W) in [−1, 1], so the frame functions take it as it is.
+ */
+export interface FrameChunk extends GeneratedVideo {
   /** Index of the chunk's first frame in the videos. */
   start: number;
-  /** Frames in this chunk, c. */
-  frames: number;
-  /** (N, c, 3, S, S) in [−1, 1], row-major: video, frame, channel, row, column. */
-  data: Float32Array;
 }
 
 /**
@@ -55,7 +55,7 @@ export async function* generateFrames(
   g: StreamInputs,
   opts: { chunk?: number; batchStats?: boolean } = {},
 ): AsyncGenerator<FrameChunk> {
-  const c = model.config, L = g.length, dM = c.dimMotion;
+  const c = model.config, L = g.length, dM = c.dimMotion, S = c.imageSize;
   const chunk = opts.chunk ?? 16;
   const N = g.contentNoise.length / c.dimContent;
   const iid = c.motion === "iid";
@@ -105,7 +105,9 @@ export async function* generateFrames(
           const e = iid ? chunkNoise(g.motionNoise, N, noiseLen, dM, start, n) : undefined;
           const r = motionSteps(mg, c, state, { steps: n, noise: e, onehot });
           next = r.state;
-          return runLayers(ig, "main", layers, latentCodes(content, onehot, r.codes));
+          const flat = runLayers(ig, "main", layers, latentCodes(content, onehot, r.codes));
+          // (N·n, 3, S, S), each video's frames together, to the (N, 3, n, S, S) of generate().
+          return permute(flat.reshape([N, n, 3, S, S]), [0, 2, 1, 3, 4]);
         });
         const out = await img.read();
         // Keep the new state alive past this scope; free the previous one.
@@ -118,7 +120,7 @@ export async function* generateFrames(
         state = next;
         return out;
       });
-      yield { start, frames: n, data };
+      yield { start, data, shape: [N, 3, n, S, S] };
     }
   } finally {
     for (const t of owned) t.dispose();
