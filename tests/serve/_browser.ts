@@ -3,7 +3,7 @@
  * adapter (SwiftShader), and every console error, page error and failed request
  * collected so a test can fail on any of them.
  */
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "npm:playwright-core@^1.65.1";
 
 /** The Chromium binary: `MOCOGAN_CHROMIUM`, or Debian's `chromium` on the PATH. */
 export function chromiumPath(): string {
