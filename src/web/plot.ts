@@ -35,7 +35,10 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   if (!(max > min)) return [min];
   const raw = (max - min) / Math.max(1, count);
   const pow = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * pow).find((s) => s >= raw) ?? 10 * pow;
+  // The round step whose tick count comes closest to `count`.
+  const step = [1, 2, 5, 10].map((m) => m * pow).reduce((best, s) =>
+    Math.abs((max - min) / s - count) < Math.abs((max - min) / best - count) ? s : best
+  );
   const ticks: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
     // Snap away the float residue so labels read 0.3, not 0.30000000000000004.
