@@ -3,6 +3,8 @@
  * adapter (SwiftShader), and every console error, page error and failed request
  * collected so a test can fail on any of them.
  */
+// An npm: specifier as in src/ (no import map: a checkout must import by path).
+// deno-lint-ignore no-import-prefix
 import { type Browser, chromium, type Page } from "npm:playwright-core@^1.65.1";
 
 /** The Chromium binary: `MOCOGAN_CHROMIUM`, or Debian's `chromium` on the PATH. */
