@@ -38,28 +38,17 @@ export {
   toReferenceConfig,
 } from "./src/mocogan/config.ts";
 export { type StateDict, StateDictError } from "./src/mocogan/state_dict.ts";
+export { DivergenceError, type LossValues } from "./src/mocogan/divergence.ts";
+export { DataError } from "./src/video/errors.ts";
 export {
   type Checkpoint,
   decodeCheckpoint,
   encodeCheckpoint,
   type EncodeCheckpointOptions,
+  NonFiniteCheckpointError,
 } from "./src/mocogan/checkpoint.ts";
 export { frameToRgb, frameToRgba, tiledFrameToRgb } from "./src/mocogan/frames.ts";
 export { type RgbImage } from "./src/video/tile.ts";
 export { type FrameChunk, generateFrames, type StreamInputs } from "./src/mocogan/streaming.ts";
-export {
-  type ParseSafetensorsOptions,
-  type SafetensorsContents,
-  type SafetensorsDtype,
-  SafetensorsError,
-  type SerializableTensor,
-  type SerializeSafetensorsOptions,
-  type TensorData,
-  type TensorEntry,
-  type ToFloat32Options,
-  type ToInt32Options,
-} from "./src/io/safetensors_format.ts";
-export { parseSafetensors } from "./src/io/safetensors_read.ts";
-export { serializeSafetensors } from "./src/io/safetensors_write.ts";
-export { toFloat32, toInt32 } from "./src/io/tensor_convert.ts";
+export * from "./src/io/safetensors_bytes.ts";
 export { GpuUnavailableError } from "./src/gpu/device.ts";

@@ -43,7 +43,7 @@ export function parseCommandLine(
 ): { flags: Flags; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
-      args,
+      args: joinNegativeValues(args, spec),
       options: spec,
       strict: true,
       allowPositionals: true,
@@ -60,8 +60,38 @@ export function parseCommandLine(
     }
     const missing = msg.match(/Option '(?:-\w, )?(--[\w-]+)[^']*' argument missing/);
     if (missing) throw new UsageError(`${command}: ${missing[1]} needs a value`);
+    const ambiguous = msg.match(/Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/);
+    if (ambiguous) {
+      const flag = ambiguous[1];
+      const value = args[args.indexOf(flag) + 1];
+      throw new UsageError(
+        `${command}: ${flag} is followed by '${value}', which reads as a flag; if it is the ` +
+          `value, write ${flag}=${value}`,
+      );
+    }
     throw new UsageError(`${command}: ${msg.split("\n")[0]}`);
   }
+}
+
+/**
+ * parseArgs reads an argument starting with "-" as a flag, so `--steps -5` would fail as
+ * "ambiguous" before the value could be checked. A valued flag followed by something
+ * shaped like a negative number takes it as its value (`--steps=-5`), so that the value's
+ * own check says what is wrong with it.
+ */
+function joinNegativeValues(args: string[], spec: FlagSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const flag = /^--([\w-]+)$/.exec(args[i]);
+    const next = args[i + 1];
+    if (flag && spec[flag[1]]?.type === "string" && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else {
+      out.push(args[i]);
+    }
+  }
+  return out;
 }
 
 /** Reads an integer flag ≥ `min`, or `undefined` when it was not given. */
@@ -72,18 +102,35 @@ export function intFlag(flags: Flags, name: string, min = 0): number | undefined
   if (
     typeof v !== "string" || !/^[+-]?\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min
   ) {
-    throw new UsageError(`--${name} must be an integer ≥ ${min}, got '${v}'`);
+    const what = min === 1
+      ? "a positive integer"
+      : min === 0
+      ? "an integer ≥ 0"
+      : `an integer ≥ ${min}`;
+    throw new UsageError(`--${name} must be ${what}, got '${v}'`);
   }
   return n;
 }
 
-/** Reads a positive number flag, or `undefined` when it was not given. */
-export function numberFlag(flags: Flags, name: string): number | undefined {
+/**
+ * Reads a finite number flag that must be positive (or, with `allowZero`, ≥ 0), or
+ * `undefined` when it was not given. Infinity and NaN are refused: they pass no check
+ * downstream (a learning rate of Infinity trains NaN weights).
+ */
+export function numberFlag(
+  flags: Flags,
+  name: string,
+  { allowZero = false }: { allowZero?: boolean } = {},
+): number | undefined {
   const v = flags[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (typeof v !== "string" || v.trim() === "" || !Number.isFinite(n) || n <= 0) {
-    throw new UsageError(`--${name} must be a positive number, got '${v}'`);
+  if (
+    typeof v !== "string" || v.trim() === "" || !Number.isFinite(n) || n < 0 ||
+    (n === 0 && !allowZero)
+  ) {
+    const what = allowZero ? "a finite number ≥ 0" : "a finite positive number";
+    throw new UsageError(`--${name} must be ${what}, got '${v}'`);
   }
   return n;
 }

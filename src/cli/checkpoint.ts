@@ -15,6 +15,8 @@ import {
 } from "../mocogan/checkpoint.ts";
 import type { MoCoGAN } from "../mocogan/model.ts";
 
+export { NonFiniteCheckpointError } from "../mocogan/checkpoint.ts";
+
 /** What a training checkpoint stores besides the model's own state. */
 export interface CheckpointMeta {
   /** Adam steps done. */
@@ -25,7 +27,11 @@ export interface CheckpointMeta {
   sampler?: number[];
 }
 
-/** Saves the model and `meta` to `paths` (each written to a temporary file and renamed). */
+/**
+ * Saves the model and `meta` to `paths` (each written to a temporary file and renamed).
+ * A state holding NaN or infinite values is not saved (NonFiniteCheckpointError), so the
+ * files already there survive.
+ */
 export async function saveCheckpoint(
   model: MoCoGAN,
   meta: CheckpointMeta,
@@ -56,12 +62,13 @@ export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
 /**
  * Loads a checkpoint's tensors into `model` (see the library's loadCheckpointInto): with
  * `weightsOnly`, Adam state is ignored and missing discriminators are taken from the model
- * as it is. Throws a StateDictError naming a mismatching tensor.
+ * as it is. Throws a StateDictError naming a mismatching tensor, and a DataError naming
+ * `path` when a tensor to load holds NaN or infinite values.
  */
 export async function loadIntoModel(
   model: MoCoGAN,
   ckpt: LoadedCheckpoint,
-  opts: { weightsOnly?: boolean } = {},
+  opts: { weightsOnly?: boolean; path?: string } = {},
 ): Promise<void> {
-  await loadCheckpointInto(model, ckpt, opts);
+  await loadCheckpointInto(model, ckpt, { weightsOnly: opts.weightsOnly, source: opts.path });
 }

@@ -93,12 +93,7 @@ export async function layerConfig(
   set("gruHidden", intFlag(flags, "gru-hidden", 1));
   set("motion", choiceFlag(flags, "motion", ["feedback", "iid"] as const));
   set("lr", numberFlag(flags, "lr"));
-  const wd = stringFlag(flags, "weight-decay");
-  if (wd !== undefined) {
-    const v = Number(wd);
-    if (!(v >= 0)) throw new UsageError(`--weight-decay must be a number ≥ 0, got '${wd}'`);
-    fromFlags.weightDecay = v;
-  }
+  set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");
   partial = { ...partial, ...fromFlags };
 

@@ -4,6 +4,7 @@
  * @module
  */
 import { GpuUnavailableError } from "../gpu/device.ts";
+import { GpuResourceError } from "../gpu/errors.ts";
 import { SafetensorsError } from "../io/safetensors.ts";
 import { ConfigError } from "../mocogan/config.ts";
 import { StateDictError } from "../mocogan/state_dict.ts";
@@ -14,7 +15,7 @@ import { UsageError } from "./args.ts";
 export function isUserError(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof DataError || e instanceof ConfigError ||
     e instanceof StateDictError || e instanceof SafetensorsError ||
-    e instanceof GpuUnavailableError;
+    e instanceof GpuUnavailableError || e instanceof GpuResourceError;
 }
 
 /** The exit code for an error: 2 for command-line mistakes, 1 otherwise. */

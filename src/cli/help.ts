@@ -13,6 +13,7 @@ Usage:
   deno run -A cli.ts serve [RUN ...] [--port N] [--host H]   (pages in a browser)
   deno run -A cli.ts report RUN                              (RUN/report.html)
   deno run -A cli.ts help [train|generate|serve|report]
+  deno run -A cli.ts version
 
 Errors print one line; MOCOGAN_DEBUG=1 adds the stack. MOCOGAN_FFMPEG and
 MOCOGAN_FFPROBE name other ffmpeg/ffprobe binaries.`;

@@ -1,22 +1,30 @@
 /**
- * Safetensors files: reading, and writing atomically (temporary file, then rename). The
- * format itself is byte-level in safetensors_read.ts and safetensors_write.ts; this is the
- * only part that needs Deno's file system.
+ * Safetensors files: reading with every size checked against the file before anything large is
+ * read or allocated, and atomic writing (temporary file, then rename). The byte-level parts,
+ * which need no `Deno` API, are safetensors_read.ts and safetensors_write.ts.
  *
  * @module
  */
 import {
   type ParseSafetensorsOptions,
+  pathString,
+  reasonOf,
   type SafetensorsContents,
   SafetensorsError,
   type SerializableTensor,
   type SerializeSafetensorsOptions,
 } from "./safetensors_format.ts";
-import { parseSafetensors } from "./safetensors_read.ts";
+import { fileKind } from "./file_kind.ts";
+import { extractTensors, parseHeader, PREFIX_BYTES, readHeaderLength } from "./safetensors_read.ts";
 import { serializeSafetensors } from "./safetensors_write.ts";
 
 /**
  * Reads and parses a safetensors file.
+ *
+ * Only a regular file is opened (a device such as /dev/zero or a FIFO is refused by name). The
+ * 8-byte header length is read first and checked against the file's size and a bound, then the
+ * header, whose tensor ranges are checked against the size too; only then is the data section
+ * read, so a corrupt or hostile file never makes this allocate more than the file holds.
  *
  * @example Usage
  * ```ts
@@ -29,18 +37,33 @@ import { serializeSafetensors } from "./safetensors_write.ts";
  * @param path Path (or `file:` URL) of the file.
  * @param options Options; `source` overrides the name used in error messages (default: the path).
  * @returns The tensors by name and the `__metadata__` string map.
- * @throws {SafetensorsError} When the file does not exist or cannot be read, or when it is not
- * a valid safetensors file (see {@linkcode parseSafetensors}).
+ * @throws {SafetensorsError} When the file does not exist, is not a regular file or cannot be
+ * read, or when it is not a valid safetensors file (see {@linkcode parseSafetensors}).
  */
 export async function readSafetensors(
   path: string | URL,
   options: ParseSafetensorsOptions = {},
 ): Promise<SafetensorsContents> {
   const file = pathString(path);
-  let bytes: Uint8Array;
+  const source = options.source ?? file;
+  let handle: Deno.FsFile | undefined;
   try {
-    bytes = await Deno.readFile(file);
+    // stat before open: opening a FIFO would block until something writes to it.
+    const kind = fileKind(await Deno.stat(file));
+    if (kind !== "file") {
+      throw new SafetensorsError(`${file} is a ${kind}, not a safetensors file`);
+    }
+    handle = await Deno.open(file, { read: true });
+    // The size of what was opened (the path may have been replaced since the stat).
+    const size = (await handle.stat()).size;
+    const prefix = await readExactly(handle, Math.min(PREFIX_BYTES, size), source);
+    const headerLen = readHeaderLength(prefix, size, source);
+    const headerBytes = await readExactly(handle, headerLen, source);
+    const header = parseHeader(headerBytes, size - PREFIX_BYTES - headerLen, { source });
+    const data = await readExactly(handle, header.dataBytes, source);
+    return { tensors: extractTensors(header, data), metadata: header.metadata };
   } catch (e) {
+    if (e instanceof SafetensorsError) throw e;
     if (e instanceof Deno.errors.NotFound) {
       throw new SafetensorsError(
         `${file} does not exist; check the checkpoint path (relative paths are resolved from ` +
@@ -49,8 +72,25 @@ export async function readSafetensors(
       );
     }
     throw new SafetensorsError(`cannot read ${file}: ${reasonOf(e)}`, { cause: e });
+  } finally {
+    handle?.close();
   }
-  return parseSafetensors(bytes, { source: options.source ?? file });
+}
+
+/** Reads exactly `n` bytes, or fails naming the file (it shrank while being read). */
+async function readExactly(handle: Deno.FsFile, n: number, source: string): Promise<Uint8Array> {
+  const out = new Uint8Array(n);
+  let got = 0;
+  while (got < n) {
+    const r = await handle.read(out.subarray(got));
+    if (r === null) {
+      throw new SafetensorsError(
+        `${source} ended after ${got} of ${n} expected bytes; it changed while being read`,
+      );
+    }
+    got += r;
+  }
+  return out;
 }
 
 /**
@@ -116,16 +156,4 @@ export async function writeSafetensors(
       cause: e,
     });
   }
-}
-
-function pathString(path: string | URL): string {
-  if (typeof path === "string") return path;
-  if (path.protocol !== "file:") {
-    throw new SafetensorsError(`${path.href} is not a file: URL; only local files are supported`);
-  }
-  return decodeURIComponent(path.pathname);
-}
-
-function reasonOf(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -170,3 +170,17 @@ export function swapBytes(bytes: Uint8Array, size: number): void {
     }
   }
 }
+
+/** Internal to the safetensors modules. */
+export function pathString(path: string | URL): string {
+  if (typeof path === "string") return path;
+  if (path.protocol !== "file:") {
+    throw new SafetensorsError(`${path.href} is not a file: URL; only local files are supported`);
+  }
+  return decodeURIComponent(path.pathname);
+}
+
+/** Internal to the safetensors modules. */
+export function reasonOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

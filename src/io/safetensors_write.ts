@@ -1,6 +1,6 @@
 /**
- * Serializing safetensors bytes with a deterministic layout. Byte-level only (no file
- * access), so it runs in browsers too.
+ * Serializing safetensors into bytes with a deterministic layout (writing files is in
+ * safetensors_file.ts, so this module needs no `Deno` API).
  *
  * @module
  */

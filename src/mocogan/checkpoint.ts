@@ -19,6 +19,8 @@ import { parseSafetensors } from "../io/safetensors_read.ts";
 import { serializeSafetensors } from "../io/safetensors_write.ts";
 import { toFloat32 } from "../io/tensor_convert.ts";
 import { ConfigError, fromReferenceConfig, type MoCoGANConfig, resolveConfig } from "./config.ts";
+import { DataError } from "../video/errors.ts";
+import { findNonFinite } from "./divergence.ts";
 import type { MoCoGAN } from "./model.ts";
 import type { StateDict } from "./state_dict.ts";
 
@@ -27,6 +29,15 @@ export const CHECKPOINT_FORMAT = "mocogan-ts-checkpoint/1";
 
 /** The metadata keys this format defines; other keys are the caller's (see `metadata`). */
 const RESERVED = ["format", "step", "config", "categories", "rng"];
+
+/**
+ * Raised instead of encoding a model whose state holds NaN or infinite values (training
+ * diverged): such a file would replace the last good one with unusable weights.
+ */
+export class NonFiniteCheckpointError extends DataError {
+  /** Always `"NonFiniteCheckpointError"`. */
+  override name = "NonFiniteCheckpointError";
+}
 
 /** Options of {@linkcode encodeCheckpoint}. */
 export interface EncodeCheckpointOptions {
@@ -69,6 +80,7 @@ export interface Checkpoint {
  *
  * @throws {RangeError} When `categories` does not name every category, or `metadata` uses
  * one of the format's keys.
+ * @throws {NonFiniteCheckpointError} When a value of the state is NaN or infinite.
  */
 export async function checkpointContents(
   model: MoCoGAN,
@@ -85,6 +97,13 @@ export async function checkpointContents(
   const clash = Object.keys(extra).find((k) => RESERVED.includes(k));
   if (clash) throw new RangeError(`metadata key '${clash}' is reserved by the checkpoint format`);
   const sd = await model.stateDict({ optimizer: options.optimizer });
+  const step = options.step ?? model.step;
+  const bad = findNonFinite(sd);
+  if (bad) {
+    throw new NonFiniteCheckpointError(
+      `step ${step}: ${bad.name}[${bad.index}] is ${bad.value}; not saved`,
+    );
+  }
   const shapes = model.stateShapes();
   const tensors: Record<string, TensorEntry> = {};
   for (const [k, v] of Object.entries(sd)) {
@@ -95,7 +114,7 @@ export async function checkpointContents(
     metadata: {
       ...extra,
       format: CHECKPOINT_FORMAT,
-      step: String(options.step ?? model.step),
+      step: String(step),
       config: JSON.stringify(model.config),
       categories: JSON.stringify(categories),
       // NaN (no spare normal cached) does not survive JSON; it is stored as null.
@@ -123,6 +142,7 @@ export async function checkpointContents(
  * @returns A complete safetensors file.
  * @throws {RangeError} When `categories` does not name every category, or `metadata` uses
  * one of the format's keys.
+ * @throws {NonFiniteCheckpointError} When a value of the state is NaN or infinite.
  */
 export async function encodeCheckpoint(
   model: MoCoGAN,
@@ -246,18 +266,30 @@ export function checkpointConfig(
 /**
  * Loads a checkpoint's tensors into `model`, and its random state when stored. With
  * `weightsOnly`, Adam state and random state are ignored and missing discriminators are
- * kept as the model has them (PyTorch files often hold only the generators).
+ * kept as the model has them (PyTorch files often hold only the generators). Nothing is
+ * loaded when a check fails.
  *
- * @throws {StateDictError} Naming a missing or misshapen tensor; nothing is loaded then.
+ * @throws {StateDictError} Naming a missing or misshapen tensor.
+ * @throws {DataError} When a tensor to load holds NaN or infinite values (the run that
+ * wrote it diverged); `source` names the file.
  */
 export async function loadCheckpointInto(
   model: MoCoGAN,
   ckpt: Checkpoint,
-  options: { weightsOnly?: boolean } = {},
+  options: { weightsOnly?: boolean; source?: string } = {},
 ): Promise<void> {
   let sd = ckpt.tensors;
   if (options.weightsOnly) {
     sd = Object.fromEntries(Object.entries(sd).filter(([k]) => !k.startsWith("adam/")));
+  }
+  const bad = findNonFinite(sd);
+  if (bad) {
+    throw new DataError(
+      `${options.source ?? "the checkpoint"} holds non-finite weights (${bad.name}` +
+        `[${bad.index}] is ${bad.value}): the run that wrote it diverged; use an earlier checkpoint`,
+    );
+  }
+  if (options.weightsOnly) {
     const hasDiscriminators = Object.keys(sd).some((k) =>
       k.startsWith("image_discriminator.") || k.startsWith("video_discriminator.")
     );

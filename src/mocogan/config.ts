@@ -22,6 +22,9 @@ export function stagesFor(img: number): { stages: number; last: number } {
 }
 
 const int = (min: number): z.ZodNumber => z.number().int().min(min);
+/** A finite number: Infinity passes range checks like `positive()` but trains NaN weights. */
+const real = (): z.ZodNumber =>
+  z.number({ invalid_type_error: "must be a finite number" }).finite("must be a finite number");
 
 /** The model's configuration; the fields are the reference's config keys, renamed. */
 export interface MoCoGANConfig {
@@ -83,15 +86,15 @@ export const configFields = z.object({
   /** Motion network variant. */
   motion: z.enum(["feedback", "iid"]).default("feedback"),
   /** One-sided label smoothing target for real samples. */
-  realLabel: z.number().min(0).max(1).default(0.9),
+  realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */
-  lr: z.number().positive().default(2e-4),
+  lr: real().positive().default(2e-4),
   /** Adam β1. */
-  beta1: z.number().min(0).lt(1).default(0.5),
+  beta1: real().min(0).lt(1).default(0.5),
   /** Adam β2. */
-  beta2: z.number().min(0).lt(1).default(0.999),
+  beta2: real().min(0).lt(1).default(0.999),
   /** Adam L2 weight decay. */
-  weightDecay: z.number().min(0).default(0),
+  weightDecay: real().min(0).default(0),
 }).strict();
 
 /** The zod schema of {@linkcode MoCoGANConfig}: defaults filled, unknown keys are errors. */

@@ -6,6 +6,7 @@
  */
 import { getRuntime, type Runtime } from "../gpu/runtime.ts";
 import { Network, NetworkBuilder } from "../nn/network.ts";
+import { NonFiniteCounter } from "../nn/finite.ts";
 import { Rng } from "../nn/random.ts";
 import { randn } from "../tensor/ops/random.ts";
 import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
@@ -22,6 +23,7 @@ import {
 } from "./layers.ts";
 import { latentCodes, oneHot } from "./latent_codes.ts";
 import { declareMotionGenerator, initialMotionState, motionSteps } from "./motion_generator.ts";
+import { DivergenceError } from "./divergence.ts";
 import { checkStateDict, type StateDict } from "./state_dict.ts";
 import {
   type Checkpoint,
@@ -114,7 +116,7 @@ export interface GeneratedVideo {
  */
 export class ModelRng extends Rng {
   /** The Philox key. */
-  readonly noiseSeed: number;
+  noiseSeed: number;
   /** The next Philox offset; each noise tensor uses one. */
   noiseOffset = 0;
 
@@ -129,15 +131,19 @@ export class ModelRng extends Rng {
     return randn(shape, { seed: this.noiseSeed, offset: this.noiseOffset++ });
   }
 
-  /** CPU state followed by the Philox offset. */
+  /** CPU state followed by the Philox offset and key. */
   override getState(): number[] {
-    return [...super.getState(), this.noiseOffset];
+    return [...super.getState(), this.noiseOffset, this.noiseSeed];
   }
 
-  /** Restores a state from {@linkcode ModelRng.getState}. */
+  /**
+   * Restores a state from {@linkcode ModelRng.getState}. States saved before the key was
+   * part of them keep the key this generator was seeded with.
+   */
   override setState(state: number[]): void {
     super.setState(state.slice(0, 5));
     this.noiseOffset = state[5] ?? 0;
+    this.noiseSeed = state[6] ?? this.noiseSeed;
   }
 }
 
@@ -172,9 +178,12 @@ export class MoCoGAN {
     Layer[]
   >;
   readonly #rt: Runtime;
+  /** Non-finite values of each network's state, counted every training step. */
+  readonly #nonFinite: NonFiniteCounter;
 
   private constructor(rt: Runtime, config: MoCoGANConfig, seed: number) {
     this.#rt = rt;
+    this.#nonFinite = new NonFiniteCounter(NETWORKS.length);
     this.config = config;
     this.rng = new ModelRng(seed);
     const initRng = new Rng(seed ^ 0x5eed);
@@ -247,7 +256,7 @@ export class MoCoGAN {
       : checkpoint;
     const config = checkpointConfig(ckpt, options.config, source);
     const model = await MoCoGAN.create(config, { seed: options.seed });
-    await loadCheckpointInto(model, ckpt, { weightsOnly: options.weightsOnly });
+    await loadCheckpointInto(model, ckpt, { weightsOnly: options.weightsOnly, source });
     return model;
   }
 
@@ -347,6 +356,12 @@ export class MoCoGAN {
   /**
    * One training iteration: video D, image D, then generator and motion network, each
    * with its Adam step, all recorded into one submission.
+   *
+   * Unless `readLosses` is false, the losses are read back together with a count of
+   * non-finite values in each network's state (parameters, Adam moments, running
+   * statistics), made on the GPU in the same
+   * submission; if any loss or weight is not finite, this throws a
+   * {@linkcode DivergenceError} (the weights are then unusable).
    */
   async trainStep(
     x: TrainInputs,
@@ -394,15 +409,26 @@ export class MoCoGAN {
       );
       if (catLabels) lossG = add(lossG, crossEntropy(dvGen.cats!, catLabels));
       this.#optimise(["image_generator", "motion_generator"], lossG, one);
+      this.#nonFinite.reset();
+      NETWORKS.forEach((name, slot) => n[name].countNonFinite(this.#nonFinite, slot));
       const losses = [lossDV, lossDI, lossG];
       scope.dispose(losses);
       return losses;
     });
     let losses: TrainLosses = { videoD: NaN, imageD: NaN, generator: NaN };
     if (opts.readLosses !== false || opts.captureGradients) {
-      const values = await this.#rt.read(lossTensors.map((l) => l.range()));
-      const [videoD, imageD, generator] = values.map((v) => new Float32Array(v)[0]);
+      const values = await this.#rt.read([
+        ...lossTensors.map((l) => l.range()),
+        this.#nonFinite.range(),
+      ]);
+      const [videoD, imageD, generator] = values.slice(0, 3).map((v) => new Float32Array(v)[0]);
       losses = { videoD, imageD, generator };
+      const counts = new Uint32Array(values[3]);
+      const bad = NETWORKS.filter((_, i) => counts[i] > 0);
+      if (bad.length || !Object.values(losses).every(Number.isFinite)) {
+        for (const l of lossTensors) l.dispose();
+        throw new DivergenceError(this.step, { ...losses }, bad);
+      }
     } else this.#rt.submit();
     for (const l of lossTensors) l.dispose();
     const result: TrainResult = { losses };

@@ -22,12 +22,18 @@ export interface DecodeOptions {
   everyNth?: number;
   /** Aborting stops ffmpeg; the generator then throws the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Receives a one-line warning naming the file when ffmpeg reports an error after some
+   * frames were decoded (a truncated or damaged file): those frames are kept.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
  * Decodes a file into frames of `size` x `size` RGB24 (row-major HWC). Each frame is
  * scaled so its shorter side is `size` (aspect kept), then centre-cropped. A file that
- * ffmpeg cannot decode throws a {@linkcode DataError} naming the file.
+ * ffmpeg cannot decode at all throws a {@linkcode DataError} naming the file; one that fails
+ * part way (cut off, damaged) keeps the frames decoded before, with a warning.
  *
  * @example
  * ```ts
@@ -85,11 +91,12 @@ export async function* decodeFrames(
   const stderr = new Response(child.stderr).text();
   const reader = new ByteReader(child.stdout);
   const frameBytes = size * size * 3;
-  let finished = false;
+  let finished = false, frames = 0;
   try {
     for (;;) {
       const frame = await reader.readExact(frameBytes);
       if (frame.length < frameBytes) break; // ffmpeg only stops mid-frame when it fails
+      frames++;
       yield frame;
     }
     finished = true;
@@ -109,8 +116,14 @@ export async function* decodeFrames(
   let message = lastLine(await stderr);
   if (message.startsWith(`${path}: `)) message = message.slice(path.length + 2);
   signal?.throwIfAborted();
-  if (!status.success) {
-    throw new DataError(`cannot decode ${path}: ${message || `ffmpeg exit code ${status.code}`}`);
+  const reason = message || (status.success ? "" : `ffmpeg exit code ${status.code}`);
+  if (frames === 0 && reason) throw new DataError(`cannot decode ${path}: ${reason}`);
+  // With -loglevel error ffmpeg prints only errors; a cut-off file often exits 0 with one.
+  if (reason) {
+    options.onWarning?.(
+      `${path} is damaged or cut off (${reason}); using the ${frames} frame` +
+        `${frames === 1 ? "" : "s"} decoded before that`,
+    );
   }
 }
 

@@ -9,6 +9,7 @@ import { DataError } from "./errors.ts";
 import { assertFfmpeg, hasEncoder, lastLine } from "./ffmpeg.ts";
 import { extensionOf } from "./formats.ts";
 import { checkWritable, fsError, tempPathFor } from "./output_file.ts";
+import { checkFrameSize } from "./limits.ts";
 import { writePng } from "./png.ts";
 import { tileFrames, upscaleNearest } from "./tile.ts";
 import { Y4mWriter } from "./y4m_writer.ts";
@@ -28,6 +29,11 @@ export interface VideoOutputOptions {
   fps?: number;
   /** Integer nearest-neighbour upscale factor (default 1), to view small frames. */
   scale?: number;
+  /**
+   * How many frames will be written, when known: a .png strip too large to hold is then
+   * refused before any frame is made.
+   */
+  frames?: number;
 }
 
 /** A video being written. Call `close()` to finish it, or `abort()` to discard it. */
@@ -98,6 +104,7 @@ export async function openVideoOutput(options: VideoOutputOptions): Promise<Vide
     throw new DataError(`--scale must be a positive integer, got ${scale}`);
   }
   if (!(fps > 0)) throw new DataError(`frame rate must be positive, got ${fps}`);
+  checkFrameSize(width * scale, height * scale, `cannot write ${path}`, OUTPUT_FIX);
   await checkVideoOutput(path);
   const frameBytes = width * height * 3;
   const check = (rgb: Uint8Array) => {
@@ -117,9 +124,20 @@ export async function openVideoOutput(options: VideoOutputOptions): Promise<Vide
     };
   }
   const ext = extensionOf(path);
-  if (ext === ".png") return pngStrip(path, width, height, scale, check);
+  if (ext === ".png") {
+    if (options.frames !== undefined) pngFits(path, width * scale * options.frames, height * scale);
+    return pngStrip(path, width, height, scale, check);
+  }
   if (ext === ".y4m") return y4mFile(path, size, up, check);
   return ffmpegOutput(path, ext, options, check);
+}
+
+const OUTPUT_FIX = "use a smaller --scale or fewer videos (--count)";
+const PNG_FIX = "use fewer --frames, a smaller --scale, or a video format such as .mp4";
+
+/** Checks that a .png strip of this size can be held; throws a `DataError` saying what to do. */
+function pngFits(path: string, width: number, height: number): void {
+  checkFrameSize(width, height, `cannot write ${path} (all frames side by side)`, PNG_FIX);
 }
 
 /** A .png output: all frames side by side in one image, written on close. */
@@ -135,6 +153,7 @@ function pngStrip(
     writeFrame(rgb) {
       try {
         check(rgb);
+        pngFits(path, width * scale * (frames.length + 1), height * scale);
         frames.push(rgb.slice());
         return Promise.resolve();
       } catch (e) {

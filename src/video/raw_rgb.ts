@@ -7,6 +7,7 @@
 
 import { ByteReader } from "./byte_reader.ts";
 import { DataError } from "./errors.ts";
+import { checkFrameSize } from "./limits.ts";
 
 /** Options of {@linkcode rawRgbFrames}. */
 export interface RawRgbOptions {
@@ -16,11 +17,17 @@ export interface RawRgbOptions {
   height: number;
   /** Name of the input in error messages; default "stdin". */
   source?: string;
+  /**
+   * Receives a one-line warning when the stream ends inside a frame: the whole frames
+   * before it are still yielded, the partial one is dropped.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
- * Yields `width * height * 3`-byte frames until the stream ends. A stream that ends
- * inside a frame throws a {@linkcode DataError}, as that usually means a wrong size.
+ * Yields `width * height * 3`-byte frames until the stream ends. A size whose frame
+ * passes the frame bound (limits.ts) throws a {@linkcode DataError}; a stream that ends
+ * inside a frame warns (a wrong size is the usual cause, so the warning says so).
  *
  * @example
  * ```ts
@@ -38,18 +45,20 @@ export async function* rawRgbFrames(
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new DataError(`bad raw frame size ${width}x${height}; give --input-size as WxH`);
   }
+  const bytes = checkFrameSize(width, height, `${source} (--input-size ${width}x${height})`);
   const reader = input instanceof ByteReader ? input : new ByteReader(input);
-  const bytes = width * height * 3;
   let frames = 0, finished = false;
   try {
     for (;;) {
       const rgb = await reader.readExact(bytes);
       if (rgb.length === 0) break;
       if (rgb.length < bytes) {
-        throw new DataError(
-          `${source} ended inside raw rgb24 frame ${frames} (${rgb.length} of ${bytes} bytes); ` +
-            `check that --input-size ${width}x${height} matches the stream`,
+        options.onWarning?.(
+          `${source} ends inside raw rgb24 frame ${frames} (${rgb.length} of ${bytes} bytes); ` +
+            `using its ${frames} whole frame${frames === 1 ? "" : "s"} (check that ` +
+            `--input-size ${width}x${height} matches the stream)`,
         );
+        break;
       }
       frames++;
       yield rgb;

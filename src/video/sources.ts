@@ -6,12 +6,14 @@
  * @module
  */
 
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, resolve } from "node:path";
 import { ByteReader } from "./byte_reader.ts";
 import { decodeFrames } from "./decode.ts";
 import { DataError } from "./errors.ts";
 import { assertFfmpeg } from "./ffmpeg.ts";
-import { extensionOf, IMAGE_EXTENSIONS, isMediaPath, VIDEO_EXTENSIONS } from "./formats.ts";
+import { type FolderItem, listMediaFiles } from "./folder_walk.ts";
+import { extensionOf, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from "./formats.ts";
+import { MemoryBudget } from "./limits.ts";
 import { rawRgbFrames } from "./raw_rgb.ts";
 import { resizeToSquare } from "./resize.ts";
 import { shapesDataset, type ShapesOptions } from "./shapes.ts";
@@ -47,12 +49,12 @@ export interface LoadVideoSetOptions {
   concurrency?: number;
   /** Aborting stops decoding. */
   signal?: AbortSignal;
-}
-
-interface FileItem {
-  path: string;
-  name: string;
-  category: string;
+  /**
+   * Bytes the stored frames may take at most (default: three quarters of the memory the
+   * system reports available, when `--allow-sys` lets the program ask); loading more
+   * throws a `DataError` saying what to cut.
+   */
+  memoryLimit?: number;
 }
 
 /**
@@ -90,9 +92,9 @@ export async function loadVideoSet(options: LoadVideoSetOptions): Promise<VideoS
         `- for stdin, or shapes`,
     );
   }
-  let items: FileItem[];
+  let items: FolderItem[];
   if (info.isDirectory) {
-    items = await listFolder(data);
+    items = await listMediaFiles(data, options.onWarning);
     if (items.length === 0) {
       throw new DataError(
         `no video files found under ${data}; expected ${VIDEO_EXTENSIONS.join(" ")} or ` +
@@ -108,37 +110,11 @@ export async function loadVideoSet(options: LoadVideoSetOptions): Promise<VideoS
   return await decodeAll(items, data, options);
 }
 
-/** Every media file below `root` (not hidden), sorted, with its category. */
-async function listFolder(root: string): Promise<FileItem[]> {
-  const items: FileItem[] = [];
-  const walk = async (dir: string) => {
-    const entries = [];
-    for await (const e of Deno.readDir(dir)) if (!e.name.startsWith(".")) entries.push(e);
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const e of entries) {
-      const path = join(dir, e.name);
-      // Follow symbolic links, but a broken one is just skipped.
-      const isDir = e.isSymlink
-        ? await Deno.stat(path).then((s) => s.isDirectory, () => null)
-        : e.isDirectory;
-      if (isDir === null) continue;
-      if (isDir) await walk(path);
-      else if (isMediaPath(e.name)) {
-        const name = relative(root, path);
-        const parts = name.split("/");
-        items.push({ path, name, category: parts.length > 1 ? parts[0] : "default" });
-      }
-    }
-  };
-  await walk(root);
-  return items;
-}
-
 /** The files named in a list file, relative to its folder. */
-async function readList(listPath: string): Promise<FileItem[]> {
+async function readList(listPath: string): Promise<FolderItem[]> {
   const text = await Deno.readTextFile(listPath);
   const base = dirname(listPath);
-  const items: FileItem[] = [];
+  const items: FolderItem[] = [];
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
@@ -150,12 +126,13 @@ async function readList(listPath: string): Promise<FileItem[]> {
 
 /** Decodes files with a small pool of ffmpeg processes, keeping the list's order. */
 async function decodeAll(
-  items: FileItem[],
+  items: FolderItem[],
   data: string,
   options: LoadVideoSetOptions,
 ): Promise<VideoSet> {
   const { size, everyNth = 1, signal, onWarning = () => {}, onProgress } = options;
   await assertFfmpeg(); // a missing ffmpeg is fatal, not a per-file warning
+  const budget = new MemoryBudget(options.memoryLimit);
   const results: (Uint8Array[] | null)[] = new Array(items.length).fill(null);
   let next = 0, done = 0;
   const worker = async () => {
@@ -163,7 +140,9 @@ async function decodeAll(
       const i = next++;
       const frames: Uint8Array[] = [];
       try {
-        for await (const f of decodeFrames(items[i].path, { size, everyNth, signal })) {
+        const decoding = decodeFrames(items[i].path, { size, everyNth, signal, onWarning });
+        for await (const f of decoding) {
+          budget.take(f.length);
           frames.push(f);
         }
         if (frames.length > 0) results[i] = frames;
@@ -180,7 +159,7 @@ async function decodeAll(
   const pool = Math.max(1, Math.min(options.concurrency ?? 2, items.length));
   await Promise.all(Array.from({ length: pool }, worker));
   const entries = items.map((item, i) => ({ item, frames: results[i] }))
-    .filter((e): e is { item: FileItem; frames: Uint8Array[] } => e.frames !== null);
+    .filter((e): e is { item: FolderItem; frames: Uint8Array[] } => e.frames !== null);
   if (entries.length === 0) {
     throw new DataError(
       items.length === 1
@@ -202,7 +181,7 @@ async function decodeAll(
 
 /** Reads `-`: one or more concatenated Y4M streams, or one raw rgb24 video. */
 async function loadStdin(options: LoadVideoSetOptions): Promise<VideoSet> {
-  const { size, everyNth = 1, inputSize } = options;
+  const { size, everyNth = 1, inputSize, onWarning } = options;
   if (!options.stdin && Deno.stdin.isTerminal()) {
     throw new DataError(
       "stdin is a terminal; pipe a video into it, e.g. ffmpeg -i clip.mp4 -f yuv4mpegpipe - | ...",
@@ -216,6 +195,7 @@ async function loadStdin(options: LoadVideoSetOptions): Promise<VideoSet> {
   }
   const videos: VideoEntry[] = [];
   const counts: number[] = [];
+  const budget = new MemoryBudget(options.memoryLimit);
   const add = (video: number, rgb: Uint8Array, width: number, height: number) => {
     while (videos.length <= video) {
       videos.push({ name: `stdin#${videos.length}`, category: 0, frames: [] });
@@ -223,15 +203,16 @@ async function loadStdin(options: LoadVideoSetOptions): Promise<VideoSet> {
     }
     // everyNth counts frames within each video, as for files.
     if (counts[video]++ % everyNth === 0) {
+      budget.take(size * size * 3);
       videos[video].frames.push(resizeToSquare(rgb, { width, height, size }));
     }
   };
   if (magic === Y4M_MAGIC || !inputSize) {
-    for await (const f of readY4m(reader, { source: "stdin" })) {
+    for await (const f of readY4m(reader, { source: "stdin", onWarning })) {
       add(f.video, f.rgb, f.width, f.height);
     }
   } else {
-    for await (const rgb of rawRgbFrames(reader, { ...inputSize, source: "stdin" })) {
+    for await (const rgb of rawRgbFrames(reader, { ...inputSize, source: "stdin", onWarning })) {
       add(0, rgb, inputSize.width, inputSize.height);
     }
   }

@@ -10,6 +10,7 @@
 
 import { ByteReader } from "./byte_reader.ts";
 import { DataError } from "./errors.ts";
+import { checkFrameSize } from "./limits.ts";
 import { type ChromaLayout, yuvToRgb } from "./yuv.ts";
 
 /** One decoded Y4M frame. */
@@ -30,6 +31,11 @@ export interface Y4mFrame {
 export interface ReadY4mOptions {
   /** Name of the input in error messages; default "stdin". */
   source?: string;
+  /**
+   * Receives a one-line warning when the stream ends inside a frame: its whole frames are
+   * still yielded (a cut-off recording or a killed ffmpeg), the partial one is dropped.
+   */
+  onWarning?: (message: string) => void;
 }
 
 interface Header extends ChromaLayout {
@@ -44,8 +50,9 @@ export const Y4M_MAGIC = "YUV4MPEG2 ";
 const MAX_LINE = 4096;
 
 /**
- * Reads the frames of one or more concatenated Y4M streams. Garbage or truncated input
- * throws a {@linkcode DataError} that says what was expected.
+ * Reads the frames of one or more concatenated Y4M streams. Garbage, or a frame larger
+ * than the frame bound (limits.ts), throws a {@linkcode DataError} that says what was
+ * expected; a stream that ends inside a frame yields its whole frames and warns.
  *
  * @example
  * ```ts
@@ -92,9 +99,12 @@ export async function* readY4m(
       const bytes = width * height + 2 * chromaWidth * chromaHeight;
       const planes = await reader.readExact(bytes);
       if (planes.length < bytes) {
-        throw new DataError(
-          `${where}: YUV4MPEG2 stream truncated (frame has ${planes.length} of ${bytes} bytes)`,
+        // The stream has ended: keep what came whole.
+        options.onWarning?.(
+          `${source} ends inside frame ${frame} of video ${video} (${planes.length} of ${bytes} ` +
+            `bytes); using its ${frame} whole frame${frame === 1 ? "" : "s"}`,
         );
+        break;
       }
       yield { video, width, height, fps: header.fps, rgb: yuvToRgb(planes, header) };
       frame++;
@@ -136,6 +146,7 @@ function parseHeader(line: string, truncated: boolean, source: string): Header {
   if (!(Number.isInteger(width) && Number.isInteger(height) && width > 0 && height > 0)) {
     throw new DataError(`${source}: YUV4MPEG2 header lacks a valid size (W and H): '${line}'`);
   }
+  checkFrameSize(width, height, `${source}: YUV4MPEG2 header`);
   const halfW = Math.ceil(width / 2), halfH = Math.ceil(height / 2);
   const layouts: Record<string, [number, number]> = {
     "420jpeg": [halfW, halfH],

@@ -69,22 +69,47 @@ Deno.test("train: empty folder, missing path, missing --data", () =>
   }));
 
 Deno.test("train: stdin that is empty, ends early or carries garbage", async () => {
+  // 6 frames cut inside the 6th: its 5 whole frames are kept with a warning (too few here).
   const y4m = await ffmpeg(
-    "-f lavfi -i testsrc=size=32x32:rate=25 -frames:v 10 -pix_fmt yuv420p -f yuv4mpegpipe -",
+    "-f lavfi -i testsrc=size=32x32:rate=25 -frames:v 6 -pix_fmt yuv420p -f yuv4mpegpipe -",
   );
   const cut = y4m.subarray(0, y4m.length - 1000);
   assertOneLineError(
     await cli(["train", ...TINY, "--data", "-"], { stdin: new Uint8Array() }),
     /stdin is empty/,
   );
-  assertOneLineError(await cli(["train", ...TINY, "--data", "-"], { stdin: cut }), /stdin/);
+  const short = await cli(["train", ...TINY, "--data", "-"], { stdin: cut });
+  assertOneLineError(short, /no video has at least 8 frames/);
+  assert(
+    short.stderr.includes(
+      "warning: stdin ends inside frame 5 of video 0 (536 of 1536 bytes); using its 5 whole frames",
+    ),
+    short.stderr,
+  );
   const garbage = new TextEncoder().encode("hello, this is not video\n".repeat(100));
   assertOneLineError(await cli(["train", ...TINY, "--data", "-"], { stdin: garbage }), /stdin/);
-  // Raw rgb24 that stops mid-frame.
+  // Raw rgb24 that stops inside its third frame.
   const raw = new Uint8Array(32 * 24 * 3 * 2 + 100);
+  const rawCut = await cli(["train", ...TINY, "--data", "-", "--input-size", "32x24"], {
+    stdin: raw,
+  });
+  assertOneLineError(rawCut, /no video has at least 8 frames/);
+  assert(/warning: stdin ends inside raw rgb24 frame 2 \(100 of 2304/.test(rawCut.stderr));
+});
+
+Deno.test("train: frame sizes no memory can hold are one clear error", async () => {
+  const huge = new TextEncoder().encode("YUV4MPEG2 W99999999 H99999999 F25:1\nFRAME\n");
   assertOneLineError(
-    await cli(["train", ...TINY, "--data", "-", "--input-size", "32x24"], { stdin: raw }),
-    /stdin/,
+    await cli(["train", ...TINY, "--data", "-"], { stdin: huge }),
+    /^error: stdin: YUV4MPEG2 header: a 99999999x99999999 frame would take .* GiB, more than/,
+    1,
+  );
+  assertOneLineError(
+    await cli(["train", ...TINY, "--data", "-", "--input-size", "99999999x99999999"], {
+      stdin: new Uint8Array(1000),
+    }),
+    /^error: stdin \(--input-size 99999999x99999999\): a 99999999x99999999 frame would take/,
+    1,
   );
 });
 
@@ -97,7 +122,7 @@ Deno.test("train: bad flags and configuration name the problem", () =>
     );
     assertOneLineError(
       await cli(["train", "--data", "shapes", "--steps", "many"]),
-      /--steps must be an integer/,
+      /--steps must be a positive integer/,
       2,
     );
     assertOneLineError(
@@ -111,6 +136,18 @@ Deno.test("train: bad flags and configuration name the problem", () =>
     assertOneLineError(
       await cli(["train", "--data", "shapes", "--config", yaml]),
       /run\.yaml: unknown config key\(s\): videoLenght/,
+    );
+    // YAML's .inf used to train NaN weights and exit 0.
+    await Deno.writeTextFile(yaml, "lr: .inf\n");
+    assertOneLineError(
+      await cli(["train", "--data", "shapes", "--config", yaml]),
+      /run\.yaml: lr: must be a finite number/,
+      1,
+    );
+    assertOneLineError(
+      await cli(["train", "--data", "shapes", "--steps", "-5"]),
+      /^error: --steps must be a positive integer, got '-5'$/,
+      2,
     );
     await Deno.writeTextFile(yaml, "imageSize: big\n");
     assertOneLineError(

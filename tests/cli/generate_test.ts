@@ -280,6 +280,13 @@ Deno.test("generate: bad inputs give one line and leave nothing behind", async (
     /garbage\.safetensors/,
   );
 
+  // Refused by what it is, not read until memory runs out.
+  assertOneLineError(
+    await cli(["generate", "--checkpoint", "/dev/zero", "--out", join(dir, "x.mp4")]),
+    /^error: \/dev\/zero is a device, not a safetensors file$/,
+    1,
+  );
+
   const flag = await cli(["generate", "--checkpoint", ckpt, "--colour", "red"]);
   assertOneLineError(flag, /unknown flag --colour/, 2);
 

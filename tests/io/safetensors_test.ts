@@ -554,7 +554,54 @@ Deno.test("readSafetensors reports missing files and bad contents with the path"
       readSafetensors(path),
       new RegExp(`^SafetensorsError: ${path} is truncated: tensor '.*' needs bytes`),
     );
-    await assert.rejects(readSafetensors(dir), /cannot read .*: /);
+    await assert.rejects(readSafetensors(dir), /is a folder, not a safetensors file/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("readSafetensors checks sizes against the file before reading or allocating", async () => {
+  // /dev/zero never ends and a FIFO blocks whoever opens it: both are refused unopened.
+  await assert.rejects(
+    readSafetensors("/dev/zero"),
+    /^SafetensorsError: \/dev\/zero is a device, not a safetensors file$/,
+  );
+  const dir = await Deno.makeTempDir();
+  try {
+    const fifo = `${dir}/pipe.safetensors`;
+    assert.ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+    await assert.rejects(readSafetensors(fifo), /pipe\.safetensors is a FIFO \(named pipe\), not/);
+
+    // A sparse 200 MiB file whose prefix claims a 150 MiB header: beyond the 100 MiB bound.
+    const sparse = `${dir}/sparse.safetensors`;
+    const prefix = (n: number) => {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigUint64(0, BigInt(n), true);
+      return b;
+    };
+    await Deno.writeFile(sparse, prefix(150 * 2 ** 20));
+    await Deno.truncate(sparse, 200 * 2 ** 20);
+    await assert.rejects(
+      readSafetensors(sparse),
+      /header claims 157286400 bytes, more than the 100/,
+    );
+
+    // A length prefix claiming more than the file holds.
+    const huge = `${dir}/huge.safetensors`;
+    await Deno.writeFile(huge, new Uint8Array([...prefix(2 ** 40), ...new Uint8Array(64)]));
+    await assert.rejects(readSafetensors(huge), /header claims 1099511627776 bytes but only 64/);
+
+    // A header claiming 10^7 frames of 64x64x3 floats in a small file.
+    const frames = `${dir}/frames.safetensors`;
+    const n = 1e7 * 64 * 64 * 3 * 4;
+    const json = new TextEncoder().encode(JSON.stringify({
+      video: { dtype: "F32", shape: [1e7, 64, 64, 3], data_offsets: [0, n] },
+    }));
+    await Deno.writeFile(frames, new Uint8Array([...prefix(json.length), ...json, 1, 2, 3, 4]));
+    await assert.rejects(
+      readSafetensors(frames),
+      new RegExp(`tensor 'video' needs bytes 0\\.\\.${n} but the data section has 4 bytes`),
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

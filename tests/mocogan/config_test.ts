@@ -24,6 +24,16 @@ Deno.test("a config the networks cannot take names the field and why", () => {
     "videoLength must be at least 16",
   );
   assertThrows(() => resolveConfig({ batchSize: 1 }), ConfigError, "batchSize");
+  // Infinity passes positive() and min(0); NaN is no number: both are named.
+  for (const key of ["lr", "weightDecay", "beta1", "beta2", "realLabel"] as const) {
+    for (const v of [Infinity, -Infinity, NaN]) {
+      assertThrows(
+        () => resolveConfig({ [key]: v }),
+        ConfigError,
+        `${key}: must be a finite number`,
+      );
+    }
+  }
   assertThrows(() => resolveConfig({ numCategories: 1 }), ConfigError, "numCategories");
   assertThrows(() => resolveConfig({ motion: "lstm" as "iid" }), ConfigError, "motion");
   assertThrows(

@@ -5,7 +5,11 @@ import { Rng } from "../../src/nn/random.ts";
 
 const config = { imageSize: 32, videoLength: 8, batchSize: 2, ndf: 2, ngf: 2, dimContent: 3 };
 
-async function collect(model: MoCoGAN, n: number, opts: { batchStats?: boolean; chunk?: number }) {
+async function collect(
+  model: MoCoGAN,
+  n: number,
+  opts: { batchStats?: boolean; chunk?: number; maxFrames?: number },
+) {
   const rng = new Rng(5), c = model.config, length = 11, iid = c.motion === "iid";
   const inputs = {
     contentNoise: rng.normals(n * c.dimContent),
@@ -72,4 +76,50 @@ Deno.test("batch statistics make other frames and leave the running statistics a
     message = String(e);
   }
   assert(message.includes("at least 2 videos"), message);
+});
+
+// 5 videos x 4 frames in launches of at most 9 frames: two videos, two, then one; at
+// most 3 frames: one video at a time, and chunks cut to 3 frames.
+for (const [motion, maxFrames] of [["feedback", 9], ["iid", 3]] as const) {
+  Deno.test(`chunks beyond the GPU's limit are made in launches of fewer videos, bit for bit (${motion}, ${maxFrames} frames)`, async () => {
+    const model = await MoCoGAN.create({ ...config, motion, numCategories: 0 }, { seed: 4 });
+    const all = await collect(model, 5, { chunk: 4 });
+    const split = await collect(model, 5, { chunk: 4, maxFrames });
+    const joined = (parts: FrameChunk[]) => {
+      // Chunks may be cut differently; compare per video, frame and channel.
+      const videos: number[][] = Array.from({ length: 5 }, () => []);
+      for (const p of parts) {
+        const [N, , frames, H, W] = p.shape, plane = H * W;
+        for (let v = 0; v < N; v++) {
+          for (let f = 0; f < frames; f++) {
+            for (let ch = 0; ch < 3; ch++) {
+              const at = ((v * 3 + ch) * frames + f) * plane;
+              videos[v].push(...p.data.subarray(at, at + plane));
+            }
+          }
+        }
+      }
+      return videos.flat();
+    };
+    const a = joined(all.parts), b = joined(split.parts);
+    assert(a.length === b.length && a.length === 5 * 11 * 3 * 32 * 32, `${a.length} ${b.length}`);
+    assert(a.every((x, i) => Object.is(x, b[i])), `maxFrames ${maxFrames} changed the frames`);
+    if (maxFrames === 3) assert(split.parts.every((p) => p.shape[2] <= 3));
+  });
+}
+
+Deno.test("batch statistics over more frames than a launch holds are refused", async () => {
+  const model = await MoCoGAN.create(config, { seed: 3 });
+  const gen = generateFrames(model, (await collect(model, 3, {})).inputs, {
+    batchStats: true,
+    chunk: 4,
+    maxFrames: 11,
+  });
+  let message = "";
+  try {
+    await gen.next();
+  } catch (e) {
+    message = String(e);
+  }
+  assert(message.includes("exceed the GPU's limit of 11 frames per launch"), message);
 });

@@ -71,6 +71,33 @@ Deno.test("decodeFrames", async (t) => {
     );
   });
 
+  await t.step(
+    "a file cut off part way keeps the frames before the cut, with a warning",
+    async () => {
+      // Matroska survives a cut: ffmpeg decodes up to it, reports an error and exits 0.
+      const whole = join(dir, "whole.mkv");
+      await ffmpeg(`-f lavfi -i testsrc=size=32x32:rate=25 -frames:v 50 -pix_fmt yuv420p ${whole}`);
+      const bytes = await Deno.readFile(whole);
+      const cut = join(dir, "cut.mkv");
+      await Deno.writeFile(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+      const warnings: string[] = [];
+      const frames = await collect(
+        decodeFrames(cut, { size: 8, onWarning: (m) => warnings.push(m) }),
+      );
+      assert(frames.length > 0 && frames.length < 50, `${frames.length} frames`);
+      assertEquals(warnings.length, 1);
+      assert(
+        warnings[0].startsWith(`${cut} is damaged or cut off (`) &&
+          warnings[0].endsWith(`using the ${frames.length} frames decoded before that`),
+        warnings[0],
+      );
+      // An intact file gives no warning.
+      const ok: string[] = [];
+      await collect(decodeFrames(whole, { size: 8, onWarning: (m) => ok.push(m) }));
+      assertEquals(ok, []);
+    },
+  );
+
   await t.step("stopping early or aborting ends ffmpeg", async () => {
     for await (const _ of decodeFrames(video, { size: 8 })) break;
     const ac = new AbortController();

@@ -124,3 +124,28 @@ Deno.test("openVideoOutput('-') writes a Y4M stream to stdout", async () => {
   assertEquals(frames.map((f) => [f.width, f.height, f.fps]), [[8, 8, 5], [8, 8, 5], [8, 8, 5]]);
   assert(Math.abs(frames[2].rgb[0] - 200) <= 1);
 });
+
+Deno.test("frames too large to hold are refused before any is made", async () => {
+  const dir = await tempDir();
+  try {
+    const scaled = { path: join(dir, "x.mp4"), width: 32, height: 32, scale: 100_000 };
+    await assertRejects(
+      () => openVideoOutput(scaled),
+      DataError,
+      "a 3200000x3200000 frame would take 28610.2 GiB, more than the 256 MiB allowed; use a " +
+        "smaller --scale",
+    );
+    // 87381 frames of 32 x 32 fit a 256 MiB strip; one more does not.
+    const png = { path: join(dir, "x.png"), width: 32, height: 32 };
+    await assertRejects(
+      () => openVideoOutput({ ...png, frames: 87382 }),
+      DataError,
+      "(all frames side by side): a 2796224x32 frame",
+    );
+    const out = await openVideoOutput({ ...png, frames: 87381 });
+    await out.abort();
+    assertEquals([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

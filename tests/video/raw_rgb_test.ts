@@ -16,13 +16,30 @@ Deno.test("rawRgbFrames cuts a stream into frames across chunk boundaries", asyn
   assertEquals(await collect(chunkedStream(new Uint8Array(0)), 4, 5), []);
 });
 
-Deno.test("rawRgbFrames rejects a stream that ends inside a frame", async () => {
-  const e = await assertRejects(
-    () => collect(chunkedStream(new Uint8Array(100)), 4, 5),
+Deno.test("rawRgbFrames keeps the whole frames of a stream that ends inside one, and warns", async () => {
+  const bytes = Uint8Array.from({ length: 100 }, (_, i) => i);
+  const warnings: string[] = [];
+  const frames = [];
+  const opts = {
+    width: 4,
+    height: 5,
+    source: "cut.rgb",
+    onWarning: (m: string) => warnings.push(m),
+  };
+  for await (const f of rawRgbFrames(chunkedStream(bytes, 9), opts)) frames.push(f);
+  assertEquals(frames, [bytes.slice(0, 60)]);
+  assertEquals(warnings, [
+    "cut.rgb ends inside raw rgb24 frame 1 (40 of 60 bytes); using its 1 whole frame " +
+    "(check that --input-size 4x5 matches the stream)",
+  ]);
+});
+
+Deno.test("rawRgbFrames refuses a frame size no memory can hold", async () => {
+  await assertRejects(
+    () => collect(chunkedStream(new Uint8Array(10)), 99999999, 99999999),
     DataError,
-    "--input-size 4x5",
+    "stdin (--input-size 99999999x99999999): a 99999999x99999999 frame would take",
   );
-  assertEquals(e.message.includes("40 of 60 bytes"), true, e.message);
 });
 
 Deno.test("parseFrameSize reads WxH", () => {

@@ -91,6 +91,31 @@ Deno.test("loadVideoSet", async (t) => {
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("loadVideoSet: frames beyond the memory limit are an error saying what to cut", async () => {
+  const dir = await tempDir();
+  try {
+    const video = await makeTestsrc(join(dir, "a.mp4"), { frames: 10 });
+    // 10 frames of 8 x 8 x 3 bytes fit in 1920 bytes and not in one byte less.
+    const set = await loadVideoSet({ data: video, size: 8, memoryLimit: 1920 });
+    assertEquals(set.videos[0].frames.length, 10);
+    await assertRejects(
+      () => loadVideoSet({ data: video, size: 8, memoryLimit: 1919 }),
+      DataError,
+      "keep fewer frames (--every-nth N)",
+    );
+    const y4m = await ffmpeg(
+      "-f lavfi -i testsrc=size=16x16:rate=5 -frames:v 10 -pix_fmt yuv420p -f yuv4mpegpipe -",
+    );
+    await assertRejects(
+      () => loadVideoSet({ data: "-", size: 8, memoryLimit: 1919, stdin: chunkedStream(y4m, 99) }),
+      DataError,
+      "the decoded videos would take more than 1.9 KiB",
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("loadVideoSet: shapes is built in", async () => {
   const set = await loadVideoSet({ data: "shapes", size: 16, shapes: { videos: 8, length: 6 } });
   assertEquals(set.categories, [...SHAPES_CATEGORIES]);

@@ -58,7 +58,7 @@ Deno.test("readY4m splits concatenated streams into videos, across any chunking"
   ]); // deno-fmt-ignore
 });
 
-Deno.test("readY4m rejects garbage, truncated and unsupported input", async () => {
+Deno.test("readY4m rejects garbage and unsupported input", async () => {
   const text = new TextEncoder().encode("hello, this is not video\n".repeat(10));
   const e = await assertRejects(() => collect(chunkedStream(text)), DataError);
   assert(e.message.includes("expected 'YUV4MPEG2 ' header"), e.message);
@@ -70,14 +70,43 @@ Deno.test("readY4m rejects garbage, truncated and unsupported input", async () =
   );
 
   const { y4m } = await sample("yuv420p", 16, 16, 2);
-  const cut = y4m.subarray(0, y4m.length - 100);
-  await assertRejects(() => collect(chunkedStream(cut, 64)), DataError, "truncated");
   const noSize = new TextEncoder().encode("YUV4MPEG2 F25:1 C420jpeg\nFRAME\n");
   await assertRejects(() => collect(chunkedStream(noSize)), DataError, "size");
   const deep = new TextEncoder().encode("YUV4MPEG2 W2 H2 C420p10\nFRAME\n");
   await assertRejects(() => collect(chunkedStream(deep)), DataError, "not supported");
   const corrupt = new Uint8Array([...y4m.subarray(0, y4m.length / 2 + 20), ...text]);
   await assertRejects(() => collect(chunkedStream(corrupt)), DataError, "FRAME");
+});
+
+Deno.test("readY4m keeps the whole frames of a cut-off stream, with a warning", async () => {
+  const { y4m, ref } = await sample("yuv444p", 16, 16, 3);
+  const warnings: string[] = [];
+  const frames = [];
+  const cut = chunkedStream(y4m.subarray(0, y4m.length - 100), 64);
+  for await (const f of readY4m(cut, { source: "cut.y4m", onWarning: (m) => warnings.push(m) })) {
+    frames.push(f);
+  }
+  assertEquals(frames.length, 2);
+  assert(meanAbsDiff(frames[1].rgb, ref[1]) < 2);
+  assertEquals(warnings, [
+    "cut.y4m ends inside frame 2 of video 0 (668 of 768 bytes); using its 2 whole frames",
+  ]);
+});
+
+Deno.test("readY4m refuses a frame size no memory can hold, before allocating it", async () => {
+  const huge = new TextEncoder().encode("YUV4MPEG2 W99999999 H99999999 F25:1 C420jpeg\nFRAME\n");
+  const e = await assertRejects(() => collect(chunkedStream(huge)), DataError);
+  assertEquals(
+    e.message,
+    "test: YUV4MPEG2 header: a 99999999x99999999 frame would take 27939676.7 GiB, more than " +
+      "the 256 MiB allowed; the size is wrong or the video must be scaled down first " +
+      "(ffmpeg -vf scale=...)",
+  );
+  // The largest accepted frame is 256 MiB of RGB24.
+  const edge = new TextEncoder().encode("YUV4MPEG2 W9460 H9460 C444\n");
+  await assertRejects(() => collect(chunkedStream(edge)), DataError, "9460x9460 frame");
+  const fits = new TextEncoder().encode("YUV4MPEG2 W9459 H9459 C444\n");
+  assertEquals(await collect(chunkedStream(fits)), []);
 });
 
 Deno.test("Y4mWriter output reads back and is detected by ffmpeg", async () => {
