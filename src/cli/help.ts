@@ -92,3 +92,11 @@ export const REPORT_HELP = `Usage: deno run -A cli.ts report RUN [RUN ...] [--ou
 
 Writes the training page of the runs as one self-contained HTML file (charts,
 samples, configuration inlined) that opens offline: RUN/report.html, or --out FILE.`;
+
+/** Help texts by topic, for `cli.ts help TOPIC`. */
+export const HELP_TOPICS: Record<string, string> = {
+  train: TRAIN_HELP,
+  generate: GENERATE_HELP,
+  serve: SERVE_HELP,
+  report: REPORT_HELP,
+};
