@@ -17,7 +17,7 @@ Deno.test("lerp: the end points and the middle; mismatched lengths throw", () =>
   assertEquals([...lerp(a, b, 0)], [0, 2]);
   assertEquals([...lerp(a, b, 1)], [4, -2]);
   assertEquals([...lerp(a, b, 0.5)], [2, 0]);
-  assertThrows(() => lerp(a, Float32Array.of(1)), RangeError);
+  assertThrows(() => lerp(a, Float32Array.of(1), 0.5), RangeError);
 });
 
 Deno.test("motionCodes: feedback keeps its code; iid keeps the frames it had and its h0", () => {
