@@ -56,7 +56,7 @@ export function formatNumber(v: number): string {
 }
 
 /**
- * The chart as an `<svg>` element's markup. Each series is a `<polyline>` with
+ * The chart as an `<svg>` element's markup (x: training steps, ticked at whole steps). Each series is a `<polyline>` with
  * `data-label` and `data-points` (the number of points drawn) and a marker on its last
  * point; the value range is padded by 5% and includes every series.
  */
@@ -91,7 +91,8 @@ export function lineChart(series: Series[], options: ChartOptions): string {
         `${formatNumber(t)}</text>`,
     );
   }
-  for (const t of niceTicks(x0, x1, 5)) {
+  // x is the training step: no ticks between steps.
+  for (const t of niceTicks(x0, x1, 5).filter(Number.isInteger)) {
     parts.push(
       `<text class="tick" x="${f(sx(t))}" y="${height - MARGIN.bottom + 16}" ` +
         `text-anchor="middle">${formatNumber(t)}</text>`,

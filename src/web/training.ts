@@ -101,7 +101,8 @@ function sampleView(r: RunState): HTMLElement {
     r.card!.querySelector(".samples")!.replaceWith(sampleView(r));
   });
   const media: Node[] = [];
-  if (set.video?.match(/\.(mp4|webm)$/)) {
+  // A GIF (by name, or as a report's data: URL) is an image; mp4 and WebM need <video>.
+  if (set.video && !/\.gif$|^data:image\//.test(set.video)) {
     media.push(
       el("video", { src: set.video, autoplay: true, loop: true, muted: true, controls: true }),
     );

@@ -46,6 +46,17 @@ function codes(n: number, seed: number): Float32Array {
   });
 }
 
+/** A one-frame mp4 made by ffmpeg (samples are what `train` writes). */
+async function tinyMp4(): Promise<Uint8Array> {
+  const out = await new Deno.Command("ffmpeg", {
+    args: ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=32x32:rate=1", "-frames:v", "1"]
+      .concat(["-pix_fmt", "yuv420p", "-f", "mp4", "-movflags", "frag_keyframe+empty_moov", "-"]),
+    stdout: "piped",
+  }).output();
+  assert(out.success && out.stdout.length > 0, "ffmpeg made no mp4");
+  return out.stdout;
+}
+
 async function pngSize(path: string): Promise<number> {
   const bytes = await Deno.readFile(path);
   assertEquals([...bytes.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(""), "PNG");
@@ -58,7 +69,7 @@ Deno.test("pages in Chromium: charts, live log, generation parity with Deno, rep
   const model = await makeModel();
   const runA = await writeRun(dir, "runA", {
     steps: 7,
-    samples: { "step_000005.png": PNG_1X1 },
+    samples: { "step_000005.png": PNG_1X1, "step_000005.mp4": await tinyMp4() },
     config: { config: model.config, categories: ["left", "right"], run: { steps: 50 } },
   });
   await Deno.writeFile(
@@ -173,6 +184,12 @@ Deno.test("pages in Chromium: charts, live log, generation parity with Deno, rep
           (ls) => ls.map((l) => l.getAttribute("data-points")),
         ),
         ["9", "3"],
+      );
+      assert(
+        (await page.$eval(".media video", (v) => v.getAttribute("src")))!.startsWith(
+          "data:video/mp4;base64,",
+        ),
+        "the sample video is not inlined as a video",
       );
       assert(
         await page.$eval(
