@@ -160,6 +160,25 @@ Deno.test("pages in Chromium: charts, live log, generation parity with Deno, rep
       }
       assert(maxRef > 0.1, `frames too close to zero to compare (max ${maxRef})`);
       assert(maxDiff / maxRef <= 1e-4, `relative error ${maxDiff / maxRef} > 1e-4`);
+      // Downloads: all 16 frames side by side in a PNG, and a WebM recorded from the canvas.
+      for (
+        const [button, magic] of [["#download-png", [0x89, 0x50, 0x4e, 0x47]], ["#download-webm", [
+          0x1a,
+          0x45,
+          0xdf,
+          0xa3,
+        ]]] as const
+      ) {
+        const [download] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
+        const saved = join(dir, download.suggestedFilename());
+        await download.saveAs(saved);
+        const bytes = await Deno.readFile(saved);
+        assertEquals([...bytes.subarray(0, 4)], [...magic], button);
+        if (button === "#download-png") {
+          const width = new DataView(bytes.buffer).getUint32(16);
+          assertEquals(width, 16 * CONFIG.imageSize, "PNG width");
+        }
+      }
       const shot = join(dir, "generate.png");
       await page.screenshot({ path: shot });
       assert(await pngSize(shot) > 1000, "screenshot too small");
