@@ -129,6 +129,10 @@ Deno.test("pages in Chromium: charts, live log, generation parity with Deno, rep
       await page.goto(server.url + "generate");
       // The page loads the run's checkpoint and plays a video of 2 x T frames on its own.
       await page.waitForSelector("body[data-frames='16']", { timeout: 120_000 });
+      // A file the user chooses replaces it (the parity check below runs on that one).
+      await page.setInputFiles("#file", join(runA, "latest.safetensors"));
+      await page.waitForSelector("body[data-model='latest.safetensors']", { state: "attached" });
+      assert((await page.textContent("#model-info"))!.includes("2 categories"));
       const inputs = {
         contentNoise: codes(2 * CONFIG.dimContent, 1),
         motionNoise: codes(2 * CONFIG.dimMotion, 2),
