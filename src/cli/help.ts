@@ -10,7 +10,9 @@ export const MAIN_HELP = `MoCoGAN: generate videos from noise, trained on your v
 Usage:
   deno run -A cli.ts train --data DIR|FILE|LIST.txt|-|shapes [flags]
   deno run -A cli.ts generate --checkpoint RUN/latest.safetensors [flags] | ffplay -
-  deno run -A cli.ts help [train|generate]
+  deno run -A cli.ts serve [RUN ...] [--port N] [--host H]   (pages in a browser)
+  deno run -A cli.ts report RUN                              (RUN/report.html)
+  deno run -A cli.ts help [train|generate|serve|report]
   deno run -A cli.ts version
 
 Errors print one line; MOCOGAN_DEBUG=1 adds the stack. MOCOGAN_FFMPEG and
@@ -74,8 +76,27 @@ export const GENERATE_HELP = `Usage: deno run -A cli.ts generate --checkpoint FI
 
 ${CONFIG_HELP}`;
 
+/** `cli.ts help serve`. */
+export const SERVE_HELP = `Usage: deno run -A cli.ts serve [RUN ...] [flags]
+
+A local web server with two pages: training (a chart per logged value with one line
+per run, followed live while a run trains; samples by step; configuration) and
+generation (load a checkpoint of a run, or drop a .safetensors file, and generate
+in the browser with WebGPU). With no RUN, every run folder under runs/.
+
+  --port N              port (default 8000; 0: any free port)
+  --host H              interface to listen on (default 127.0.0.1, this machine only)`;
+
+/** `cli.ts help report`. */
+export const REPORT_HELP = `Usage: deno run -A cli.ts report RUN [RUN ...] [--out FILE]
+
+Writes the training page of the runs as one self-contained HTML file (charts,
+samples, configuration inlined) that opens offline: RUN/report.html, or --out FILE.`;
+
 /** Help texts by topic, for `cli.ts help TOPIC`. */
 export const HELP_TOPICS: Record<string, string> = {
   train: TRAIN_HELP,
   generate: GENERATE_HELP,
+  serve: SERVE_HELP,
+  report: REPORT_HELP,
 };
