@@ -48,3 +48,4 @@ export {
 } from "./src/io/safetensors.ts";
 export { GpuUnavailableError } from "./src/gpu/device.ts";
 export * as video from "./src/video/mod.ts";
+export * as evaluation from "./src/eval/mod.ts";
