@@ -1,5 +1,5 @@
 /**
- * The MoCoGAN command line: `deno run -A cli.ts <train|generate|help> [flags]`.
+ * The MoCoGAN command line: `deno run -A cli.ts <train|generate|eval|help> [flags]`.
  *
  * Every error a user can cause prints one line on stderr and exits non-zero (2 for a
  * bad command line); `MOCOGAN_DEBUG=1` adds the stack.
@@ -8,7 +8,8 @@
  */
 import { describeError, exitCodeFor } from "./src/cli/errors.ts";
 import { generate } from "./src/cli/generate.ts";
-import { GENERATE_HELP, MAIN_HELP, TRAIN_HELP } from "./src/cli/help.ts";
+import { evaluate } from "./src/cli/eval.ts";
+import { EVAL_HELP, GENERATE_HELP, MAIN_HELP, TRAIN_HELP } from "./src/cli/help.ts";
 import { train } from "./src/cli/train.ts";
 import { UsageError } from "./src/cli/args.ts";
 
@@ -20,18 +21,23 @@ export async function main(args: string[]): Promise<number> {
       return await train(rest);
     case "generate":
       return await generate(rest);
+    case "eval":
+      return await evaluate(rest);
     case "help":
     case "--help":
     case "-h":
     case undefined: {
       const topic = rest[0];
-      console.log(
-        topic === "train" ? TRAIN_HELP : topic === "generate" ? GENERATE_HELP : MAIN_HELP,
-      );
+      const topics: Record<string, string> = {
+        train: TRAIN_HELP,
+        generate: GENERATE_HELP,
+        eval: EVAL_HELP,
+      };
+      console.log(topics[topic] ?? MAIN_HELP);
       return command === undefined ? 2 : 0;
     }
     default:
-      throw new UsageError(`unknown command '${command}'; use train, generate or help`);
+      throw new UsageError(`unknown command '${command}'; use train, generate, eval or help`);
   }
 }
 

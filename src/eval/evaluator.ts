@@ -25,12 +25,14 @@ export interface EvaluatorOptions {
   seed?: number;
   /** Folder that caches the feature network (e.g. RUN/eval); none: no cache. */
   cacheDir?: string;
-  /** Feature network training steps (default 400) and batch (default 16). */
+  /** Feature network training steps (default 300). */
   featureSteps?: number;
   /** Clips per feature network step. */
   featureBatch?: number;
   /** Receives one-line messages (feature network trained or loaded). */
   onMessage?: (message: string) => void;
+  /** Feature network training progress (step, loss). */
+  onProgress?: (step: number, loss: number) => void;
 }
 
 /** Scores a model's generated clips against real clips of its data set. */
@@ -76,11 +78,12 @@ export class Evaluator {
     const spec = featureNetSpec(set, { imageSize: c.imageSize, frames: c.videoLength });
     const features = await loadOrTrainFeatureNet(set, {
       spec,
-      steps: o.featureSteps ?? 400,
+      steps: o.featureSteps ?? 300,
       batch: o.featureBatch ?? 16,
       seed,
       dir: o.cacheDir,
       onMessage: o.onMessage,
+      onProgress: o.onProgress,
     });
     const real = sampleRealClips(set, { count, frames, seed: seed + 101 });
     const realHeldOut = sampleRealClips(set, { count, frames, seed: seed + 102 });

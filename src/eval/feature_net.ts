@@ -62,7 +62,7 @@ export function featureNetSpec(
   return {
     imageSize: o.imageSize,
     frames: o.frames,
-    width: o.width ?? 16,
+    width: o.width ?? 8,
     features: o.features ?? 64,
     task: labelled ? "category" : "order",
     classes: labelled ? set.categories.length : 2,
