@@ -136,7 +136,9 @@ export async function scoreClips(
 
 /**
  * The report as flat numbers named `eval.<score>` (generated clips only; the real
- * values are constants of the data), as training logs them in log.jsonl.
+ * values are constants of the data), as training logs them in log.jsonl. Scores that
+ * are undefined for these clips (NaN: e.g. ACD when no frame has a foreground) are left
+ * out.
  */
 export function flatScores(r: EvalReport): Record<string, number> {
   const out: Record<string, number> = {
@@ -148,5 +150,5 @@ export function flatScores(r: EvalReport): Record<string, number> {
     "eval.frechet": r.frechet,
   };
   if (r.motionControl) out["eval.motionControl"] = r.motionControl.overall;
-  return out;
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => Number.isFinite(v)));
 }
