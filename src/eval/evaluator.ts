@@ -21,7 +21,7 @@ export interface EvaluatorOptions {
   count?: number;
   /** Frames per clip (default the model's T); the feature network sees the first T. */
   frames?: number;
-  /** Seed of the codes and of the real clips drawn (default 0). */
+  /** Seed of the codes and of the real clips drawn (default 0; not the network's). */
   seed?: number;
   /** Folder that caches the feature network (e.g. RUN/eval); none: no cache. */
   cacheDir?: string;
@@ -80,7 +80,9 @@ export class Evaluator {
       spec,
       steps: o.featureSteps ?? 300,
       batch: o.featureBatch ?? 16,
-      seed,
+      // Not the evaluation's seed: the network (and so the Fréchet distance's scale)
+      // should depend only on the data and its settings, like one shared cache file.
+      seed: 0,
       dir: o.cacheDir,
       onMessage: o.onMessage,
       onProgress: o.onProgress,
