@@ -95,8 +95,10 @@ export class TrainingEvaluation {
   }
 }
 
+/** E.g. `FD 5.97  ACD 0.4  div 150/189  motion 1.02x` (diversity generated/real). */
 function shortScores(r: EvalReport): string {
-  const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
-  return `FD ${f(r.frechet, 2)}  ACD ${f(r.generated.acd)}  div ${f(r.generated.diversity, 0)}/` +
-    `${f(r.real.diversity, 0)}  motion x${f(r.speedRatio, 2)}`;
+  const f = (v: number, d: number) => (Number.isFinite(v) ? v.toFixed(d) : "n/a");
+  const diversity = `${f(r.generated.diversity, 0)}/${f(r.real.diversity, 0)}`;
+  const motion = Number.isFinite(r.speedRatio) ? `${f(r.speedRatio, 2)}x` : "n/a";
+  return `FD ${f(r.frechet, 2)}  ACD ${f(r.generated.acd, 1)}  div ${diversity}  motion ${motion}`;
 }
