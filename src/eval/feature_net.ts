@@ -73,8 +73,8 @@ export function featureNetSpec(
 export class FeatureNet {
   /** Its architecture and task. */
   readonly spec: FeatureNetSpec;
-  /** Parameters and BatchNorm statistics (state-dict prefix `features`). */
-  readonly net: Network;
+  // Parameters and BatchNorm statistics (state-dict prefix `features`).
+  readonly #net: Network;
   readonly #layers: Layer[];
 
   /** Starts the GPU runtime if needed and builds the network with weights drawn from `seed`. */
@@ -103,17 +103,17 @@ export class FeatureNet {
     ];
     const b = new NetworkBuilder();
     declareLayers(b, "main", this.#layers);
-    this.net = new Network("features", b, { lr: 1e-3, beta1: 0.9, beta2: 0.999 }, new Rng(seed));
+    this.#net = new Network("features", b, { lr: 1e-3, beta1: 0.9, beta2: 0.999 }, new Rng(seed));
   }
 
   /** Hidden features and logits of clips x (B,3,T,S,S). */
   #forward(x: Tensor): { features: Tensor; logits: Tensor } {
     const n = this.#layers.length;
-    const features = runLayers(this.net, "main", this.#layers.slice(0, -1), x);
+    const features = runLayers(this.#net, "main", this.#layers.slice(0, -1), x);
     const logits = linear(
       features,
-      this.net.p(`main.${n - 1}.weight`),
-      this.net.p(`main.${n - 1}.bias`),
+      this.#net.p(`main.${n - 1}.weight`),
+      this.#net.p(`main.${n - 1}.bias`),
     );
     return { features, logits };
   }
@@ -126,7 +126,7 @@ export class FeatureNet {
     const { imageSize: S, frames: T, task } = this.spec;
     const sampler = new ClipSampler(set, { seed: o.seed });
     const flips = new Rng(o.seed ^ 0x0f11);
-    this.net.training = true;
+    this.#net.training = true;
     let last = NaN;
     for (let step = 1; step <= o.steps; step++) {
       const { videos, categories } = sampler.sampleBatch({ batch: o.batch, T });
@@ -139,10 +139,10 @@ export class FeatureNet {
       await withScope(async () => {
         const x = Tensor.from(videos, [o.batch, 3, T, S, S]);
         const loss = crossEntropy(this.#forward(x).logits, Tensor.from(labels, [o.batch]));
-        const params = this.net.parameters();
+        const params = this.#net.parameters();
         const grads = backward(loss, params, Tensor.from(new Float32Array([1]), [1]));
-        this.net.setGrads(grads);
-        this.net.step();
+        this.#net.setGrads(grads);
+        this.#net.step();
         for (const g of grads.values()) g.dispose();
         // Adam uploads its bias corrections before the recorded commands run, so every
         // step must be submitted before the next one is recorded.
@@ -165,7 +165,7 @@ export class FeatureNet {
     }
     const width = want === "features" ? this.spec.features : this.spec.classes;
     const out = new Float32Array(N * width);
-    this.net.training = false;
+    this.#net.training = false;
     try {
       for (let at = 0; at < N; at += 32) {
         const n = Math.min(32, N - at);
@@ -176,7 +176,7 @@ export class FeatureNet {
         });
       }
     } finally {
-      this.net.training = true;
+      this.#net.training = true;
     }
     return out;
   }
@@ -200,11 +200,11 @@ export class FeatureNet {
   /** Parameters and BatchNorm statistics by name. */
   async stateDict(): Promise<Record<string, { shape: number[]; data: Float32Array }>> {
     const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-    const values = await this.net.params.readAll();
-    for (const s of this.net.params.slots.values()) {
+    const values = await this.#net.params.readAll();
+    for (const s of this.#net.params.slots.values()) {
       out[s.name] = { shape: s.shape, data: values.get(s.name)! };
     }
-    for (const [name, t] of this.net.buffers) {
+    for (const [name, t] of this.#net.buffers) {
       out[name] = { shape: [...t.shape], data: await t.read() };
     }
     return out;
@@ -212,16 +212,16 @@ export class FeatureNet {
 
   /** Loads what {@linkcode FeatureNet.stateDict} returned; throws naming a misfit tensor. */
   loadStateDict(sd: Record<string, { shape: number[]; data: Float32Array }>): void {
-    const slots = [...this.net.params.slots.values()];
-    const buffers = [...this.net.bufferSpecs.values()];
+    const slots = [...this.#net.params.slots.values()];
+    const buffers = [...this.#net.bufferSpecs.values()];
     for (const s of [...slots, ...buffers]) {
       const e = sd[s.name];
       if (!e || e.data.length !== s.shape.reduce((a, b) => a * b, 1)) {
         throw new RangeError(`feature network tensor ${s.name} is missing or misshapen`);
       }
     }
-    for (const s of slots) this.net.params.write(s.name, sd[s.name].data);
-    for (const s of buffers) runtime().write(this.net.b(s.name).range(), sd[s.name].data);
+    for (const s of slots) this.#net.params.write(s.name, sd[s.name].data);
+    for (const s of buffers) runtime().write(this.#net.b(s.name).range(), sd[s.name].data);
   }
 }
 
