@@ -1,6 +1,6 @@
 /**
- * The MoCoGAN command line: `deno run -A cli.ts <train|generate|serve|report|help|version>
- * [flags]`.
+ * The MoCoGAN command line: `deno run -A cli.ts
+ * <train|generate|eval|serve|report|help|version> [flags]`.
  *
  * Every error a user can cause prints one line on stderr and exits non-zero (2 for a
  * bad command line); `MOCOGAN_DEBUG=1` adds the stack.
@@ -10,6 +10,7 @@
 import meta from "./deno.json" with { type: "json" };
 import { describeError, exitCodeFor } from "./src/cli/errors.ts";
 import { generate } from "./src/cli/generate.ts";
+import { evaluate } from "./src/cli/eval.ts";
 import { HELP_TOPICS, MAIN_HELP } from "./src/cli/help.ts";
 import { train } from "./src/cli/train.ts";
 import { report } from "./src/serve/report.ts";
@@ -24,6 +25,8 @@ export async function main(args: string[]): Promise<number> {
       return await train(rest);
     case "generate":
       return await generate(rest);
+    case "eval":
+      return await evaluate(rest);
     case "serve":
       return await serve(rest);
     case "report":
@@ -51,7 +54,7 @@ export async function main(args: string[]): Promise<number> {
     }
     default:
       throw new UsageError(
-        `unknown command '${command}'; use train, generate, serve, report, help or version`,
+        `unknown command '${command}'; use train, generate, eval, serve, report, help or version`,
       );
   }
 }

@@ -161,7 +161,7 @@ export async function generate(args: string[]): Promise<number> {
  * reference's keys), flags on top; the category count, when nowhere stated, is read off
  * the GRU's input width.
  */
-async function checkpointConfig(
+export async function checkpointConfig(
   ckpt: LoadedCheckpoint,
   flags: Flags,
   path: string,
