@@ -18,7 +18,6 @@ const ckpt = join(dir, "tiny.safetensors");
   });
   await saveCheckpoint(model, {
     step: 0,
-    config: model.config,
     categories: ["right", "left", "down", "up"],
   }, [ckpt]);
 }
