@@ -5,7 +5,10 @@
  *
  * @module
  */
-import { parse as parseYaml } from "yaml";
+// A full specifier, not deno.json's import map: a script that imports this checkout by
+// path does not use the map.
+// deno-lint-ignore no-import-prefix
+import { parse as parseYaml } from "npm:yaml@^2.5.0";
 import {
   ConfigError,
   configFields,

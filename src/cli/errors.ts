@@ -4,6 +4,7 @@
  * @module
  */
 import { GpuUnavailableError } from "../gpu/device.ts";
+import { GpuResourceError } from "../gpu/errors.ts";
 import { fileSystemMessage } from "../io/fs_errors.ts";
 import { SafetensorsError } from "../io/safetensors.ts";
 import { ConfigError } from "../mocogan/config.ts";
@@ -15,7 +16,8 @@ import { UsageError } from "./args.ts";
 export function isUserError(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof DataError || e instanceof ConfigError ||
     e instanceof StateDictError || e instanceof SafetensorsError ||
-    e instanceof GpuUnavailableError || fileSystemMessage(e) !== null;
+    e instanceof GpuUnavailableError || e instanceof GpuResourceError ||
+    fileSystemMessage(e) !== null;
 }
 
 /** The exit code for an error: 2 for command-line mistakes, 1 otherwise. */

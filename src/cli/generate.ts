@@ -5,8 +5,10 @@
  * @module
  */
 import { ConfigError, type MoCoGANConfig, resolveConfig } from "../mocogan/config.ts";
+import { categoriesFromShapes } from "../mocogan/checkpoint.ts";
+import { tiledFrameToRgb, tiledSize } from "../mocogan/frames.ts";
 import { MoCoGAN } from "../mocogan/model.ts";
-import { generateFrames } from "../mocogan/streaming.ts";
+import { batchStatsFit, generateFrames } from "../mocogan/streaming.ts";
 import { Rng } from "../nn/random.ts";
 import { checkVideoOutput, openVideoOutput } from "../video/encoder.ts";
 import { DataError } from "../video/errors.ts";
@@ -23,10 +25,10 @@ import {
 } from "./args.ts";
 import { type LoadedCheckpoint, loadIntoModel, readCheckpoint } from "./checkpoint.ts";
 import { CONFIG_FLAGS, hasConfigFlags, layerConfig } from "./config_layers.ts";
-import { tiledFrame, tiledSize } from "./frames.ts";
 import { GENERATE_HELP } from "./help.ts";
 import { drawLatents, type Latents, readLatents, saveLatents } from "./latents.ts";
 import { exists } from "./run_dir.ts";
+import { listenForStop } from "./signals.ts";
 
 /** The flags `generate` accepts. */
 export const GENERATE_FLAGS: FlagSpec = {
@@ -47,7 +49,10 @@ export const GENERATE_FLAGS: FlagSpec = {
   help: { type: "boolean", short: "h" },
 };
 
-/** Runs `generate`; returns the exit code. */
+/**
+ * Runs `generate`; returns the exit code (128 + the signal's number when a stop signal
+ * ended it; the partial output is then removed).
+ */
 export async function generate(args: string[]): Promise<number> {
   const flags = parseFlags("generate", args, GENERATE_FLAGS);
   if (flags.help) {
@@ -85,7 +90,7 @@ export async function generate(args: string[]): Promise<number> {
   const config = await checkpointConfig(ckpt, flags, path);
   const seed = intFlag(flags, "seed", 0) ?? crypto.getRandomValues(new Uint32Array(1))[0];
   const model = await MoCoGAN.create(config, { seed });
-  await loadIntoModel(model, ckpt, { weightsOnly: true });
+  await loadIntoModel(model, ckpt, { weightsOnly: true, path });
   const frames = intFlag(flags, "frames", 1) ?? 2 * config.videoLength;
   const category = pickCategory(stringFlag(flags, "category"), config, ckpt.categories);
 
@@ -101,10 +106,23 @@ export async function generate(args: string[]): Promise<number> {
   if (flags["batch-stats"] && latents.count < 2) {
     throw new UsageError("--batch-stats needs at least 2 videos: use --count 2 or more");
   }
+  const S = config.imageSize, N = latents.count;
+  if (flags["batch-stats"]) {
+    const fit = batchStatsFit(model, N, Math.min(chunk, frames));
+    if (!fit.fits) {
+      throw new DataError(
+        `--batch-stats normalises over all ${N} x ${Math.min(chunk, frames)} frames of a chunk ` +
+          `at once; this GPU fits ${fit.maxFrames} ${S}x${S} frames: ` +
+          (fit.maxFrames >= N
+            ? `use --chunk ${Math.floor(fit.maxFrames / N)} or less`
+            : `use --count ${fit.maxFrames} or less`),
+      );
+    }
+  }
   if (!readFromFile && flags.seed === undefined) console.error(`seed ${seed}`);
 
-  const S = config.imageSize, N = latents.count;
   const size = tiledSize(N, S, latents.cols);
+  const stop = listenForStop(() => {});
   const video = await openVideoOutput({ path: out, ...size, fps, scale, frames });
   try {
     const stream = generateFrames(model, {
@@ -115,14 +133,24 @@ export async function generate(args: string[]): Promise<number> {
       length: frames,
     }, { chunk, batchStats: flags["batch-stats"] === true });
     for await (const ch of stream) {
-      for (let t = 0; t < ch.frames; t++) {
-        await video.writeFrame(tiledFrame(ch.data, N, ch.frames, t, S, latents.cols).rgb);
+      for (let t = 0; t < ch.shape[2] && !stop.signal; t++) {
+        await video.writeFrame(tiledFrameToRgb(ch, t, latents.cols).rgb);
       }
+      if (stop.signal) break;
+    }
+    if (stop.signal) {
+      await video.abort();
+      console.error(`${stop.signal}: stopped; ${out === "-" ? "output" : out} not written`);
+      return stop.exitCode;
     }
     await video.close();
   } catch (e) {
     await video.abort();
+    // The encoder fails when the signal reached ffmpeg too (Ctrl-C in a terminal).
+    if (stop.signal) return stop.exitCode;
     throw e;
+  } finally {
+    stop.dispose();
   }
   if (latentsPath !== undefined && !readFromFile) await saveLatents(latentsPath, latents, config);
   return 0;
@@ -133,7 +161,7 @@ export async function generate(args: string[]): Promise<number> {
  * reference's keys), flags on top; the category count, when nowhere stated, is read off
  * the GRU's input width.
  */
-async function checkpointConfig(
+export async function checkpointConfig(
   ckpt: LoadedCheckpoint,
   flags: Flags,
   path: string,
@@ -147,9 +175,7 @@ async function checkpointConfig(
   const layered = await layerConfig(flags, { base: ckpt.config });
   let n = layered.categories;
   if (n === "auto") {
-    const wih = ckpt.shapes["motion_generator.gru.weight_ih"];
-    const dM = layered.partial.dimMotion ?? resolveConfig({}).dimMotion;
-    n = wih && wih.length === 2 && wih[1] > dM ? wih[1] - dM : 0;
+    n = categoriesFromShapes(ckpt.shapes, layered.partial.dimMotion ?? resolveConfig({}).dimMotion);
   }
   return resolveConfig({ ...layered.partial, numCategories: n });
 }

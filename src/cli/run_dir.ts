@@ -6,6 +6,7 @@
  * RUN/log.jsonl                           one JSON line per logged step
  * RUN/samples/step_000100.{mp4,gif,png}   sample videos and frame grids
  * RUN/checkpoints/step_000100.safetensors and RUN/latest.safetensors
+ * RUN/best.safetensors, RUN/eval/          with --eval-every: best checkpoint, feature network
  * ```
  *
  * @module
@@ -13,7 +14,7 @@
 import { join } from "node:path";
 import type { MoCoGANConfig } from "../mocogan/config.ts";
 import { DataError } from "../video/errors.ts";
-import { fsError, replaceAtomically } from "../video/output_file.ts";
+import { fsError, removeStaleTempFiles, replaceAtomically } from "../video/output_file.ts";
 
 /** Where the training data comes from (enough to load it again on resume). */
 export interface DataSettings {
@@ -37,6 +38,12 @@ export interface RunSettings {
   sampleEvery: number;
   /** Write a checkpoint every n steps (0: only at the end and on Ctrl-C). */
   checkpointEvery: number;
+  /** Score the model every n steps (0 or absent: never); see train_eval.ts. */
+  evalEvery?: number;
+  /** Clips per evaluation. */
+  evalCount?: number;
+  /** Steps of the evaluation's feature network. */
+  evalFeatureSteps?: number;
 }
 
 /** The content of `RUN/config.json`. */
@@ -91,6 +98,10 @@ export class RunDir {
   get latestPath(): string {
     return join(this.root, "latest.safetensors");
   }
+  /** `RUN/best.safetensors`: the checkpoint with the best evaluation score. */
+  get bestPath(): string {
+    return join(this.root, "best.safetensors");
+  }
   /** `RUN/checkpoints/step_000100.safetensors`. */
   checkpointPath(step: number): string {
     return join(this.root, "checkpoints", `step_${pad(step)}.safetensors`);
@@ -100,20 +111,59 @@ export class RunDir {
     return join(this.root, "samples", `step_${pad(step)}`);
   }
 
-  /** Creates a new run folder; refuses one that already holds a run. */
-  async create(rc: RunConfig): Promise<void> {
+  /** Throws a DataError saying what to do if the folder already holds a run. */
+  async refuseExisting(): Promise<void> {
     if (await exists(this.configPath)) {
       throw new DataError(
-        `${this.root} already holds a run; continue it with --resume ${this.root} or choose ` +
-          "another --out",
+        `${this.root} already holds a run; continue it with --resume ${this.root}, start it ` +
+          "again with --overwrite, or choose another --out",
       );
     }
+  }
+
+  /**
+   * Creates a new run folder. One that already holds a run is refused, or with
+   * `overwrite` emptied of that run's files first (config, log, checkpoints, samples;
+   * other files stay). Stale temporary files are removed either way.
+   */
+  async create(rc: RunConfig, opts: { overwrite?: boolean } = {}): Promise<void> {
+    if (opts.overwrite) await this.#removeRun();
+    else await this.refuseExisting();
     for (const sub of ["", "samples", "checkpoints"]) {
       await Deno.mkdir(join(this.root, sub), { recursive: true }).catch((e) => {
         throw fsError(join(this.root, sub, "x"), e);
       });
     }
+    await this.removeStaleTempFiles();
     await this.writeConfig(rc);
+  }
+
+  /** Removes the files a run writes: config, log, checkpoints and samples. */
+  async #removeRun(): Promise<void> {
+    const remove = (path: string) =>
+      Deno.remove(path).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw fsError(path, e);
+      });
+    for (const path of [this.configPath, this.logPath, this.latestPath]) await remove(path);
+    for (const [sub, pattern] of RUN_FILES) {
+      const dir = join(this.root, sub);
+      if (!await exists(dir)) continue;
+      for await (const e of Deno.readDir(dir)) {
+        if (e.isFile && pattern.test(e.name)) await remove(join(dir, e.name));
+      }
+    }
+  }
+
+  /**
+   * Removes temporary files that a killed process of this program left in the run
+   * folder (see `isStaleTempName`); returns their paths. Run whenever a folder is opened.
+   */
+  async removeStaleTempFiles(): Promise<string[]> {
+    const removed: string[] = [];
+    for (const sub of ["", "samples", "checkpoints"]) {
+      removed.push(...await removeStaleTempFiles(join(this.root, sub)));
+    }
+    return removed;
   }
 
   /** Writes `config.json` atomically. */
@@ -179,6 +229,12 @@ export async function readLog(path: string): Promise<LogEntry[]> {
   const text = await Deno.readTextFile(path);
   return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as LogEntry);
 }
+
+/** The files of a run in its sub-folders, by sub-folder. */
+const RUN_FILES: [string, RegExp][] = [
+  ["checkpoints", /^step_\d+\.safetensors$/],
+  ["samples", /^step_\d+\.(mp4|gif|png)$/],
+];
 
 function pad(step: number): string {
   return String(step).padStart(6, "0");

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { frameToRgb, tiledFrameToRgb, tiledSize } from "../mocogan/frames.ts";
 import type { MoCoGAN } from "../mocogan/model.ts";
 import { generateFrames } from "../mocogan/streaming.ts";
 import { Rng } from "../nn/random.ts";
@@ -12,7 +13,6 @@ import { DataError } from "../video/errors.ts";
 import { assertFfmpeg, hasEncoder } from "../video/ffmpeg.ts";
 import { writePng } from "../video/png.ts";
 import { tileFrames } from "../video/tile.ts";
-import { frameToRgb, tiledFrame, tiledSize } from "./frames.ts";
 import { drawLatents, type Latents } from "./latents.ts";
 
 /** Writes sample videos for a run. */
@@ -63,7 +63,7 @@ export class SampleWriter {
         length: this.#frames,
       }, { chunk: this.#frames })
     ) chunks.push(ch);
-    const { data, frames } = chunks[0];
+    const video = chunks[0], frames = video.shape[2];
     const written: string[] = [];
     const ext = await this.#videoExt();
     if (ext) {
@@ -71,7 +71,7 @@ export class SampleWriter {
       const out = await openVideoOutput({ path: base + ext, ...size, fps, scale: 2 });
       try {
         for (let t = 0; t < frames; t++) {
-          await out.writeFrame(tiledFrame(data, l.count, frames, t, S, l.cols).rgb);
+          await out.writeFrame(tiledFrameToRgb(video, t, l.cols).rgb);
         }
         await out.close();
         written.push(base + ext);
@@ -82,7 +82,7 @@ export class SampleWriter {
     }
     const grid: Uint8Array[] = [];
     for (let v = 0; v < l.count; v++) {
-      for (let t = 0; t < frames; t++) grid.push(frameToRgb(data, frames, v, t, S));
+      for (let t = 0; t < frames; t++) grid.push(frameToRgb(video, v, t));
     }
     await writePng(base + ".png", tileFrames(grid, { cols: frames, size: S, gap: 1 }));
     written.push(base + ".png");

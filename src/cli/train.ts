@@ -4,7 +4,11 @@
  *
  * @module
  */
-import { type MoCoGANConfig, resolveConfig } from "../mocogan/config.ts";
+import { getRuntime } from "../gpu/runtime.ts";
+import { mib } from "../gpu/errors.ts";
+import { ConfigError, type MoCoGANConfig, resolveConfig } from "../mocogan/config.ts";
+import { bindableBytes, floatsPerTrainingVideo, maxTrainingBatch } from "../mocogan/fit.ts";
+import { DivergenceError } from "../mocogan/divergence.ts";
 import { MoCoGAN, type TrainLosses } from "../mocogan/model.ts";
 import { ClipSampler } from "../video/clip_sampler.ts";
 import { DataError } from "../video/errors.ts";
@@ -17,14 +21,18 @@ import { BatchPrefetcher } from "./batches.ts";
 import {
   type LoadedCheckpoint,
   loadIntoModel,
+  NonFiniteCheckpointError,
   readCheckpoint,
   saveCheckpoint,
 } from "./checkpoint.ts";
 import { CONFIG_FLAGS, hasConfigFlags, layerConfig, settleCategories } from "./config_layers.ts";
+import { DEFAULT_FEATURE_STEPS } from "./eval.ts";
 import { TRAIN_HELP } from "./help.ts";
 import { formatDuration, ProgressLine, StepTimer, trainingLine } from "./progress.ts";
-import { type DataSettings, RunDir, type RunSettings } from "./run_dir.ts";
+import { type DataSettings, exists, RunDir, type RunSettings } from "./run_dir.ts";
 import { SampleWriter } from "./samples.ts";
+import { listenForStop } from "./signals.ts";
+import { TrainingEvaluation } from "./train_eval.ts";
 
 /** The flags `train` accepts. */
 export const TRAIN_FLAGS: FlagSpec = {
@@ -38,7 +46,11 @@ export const TRAIN_FLAGS: FlagSpec = {
   "log-every": { type: "string" },
   "sample-every": { type: "string" },
   "checkpoint-every": { type: "string" },
+  "eval-every": { type: "string" },
+  "eval-count": { type: "string" },
+  "eval-feature-steps": { type: "string" },
   resume: { type: "string" },
+  overwrite: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 };
 
@@ -50,11 +62,16 @@ interface Plan {
   /** Configuration without numCategories, and the category setting. */
   partial: Partial<MoCoGANConfig>;
   categories: number | "auto";
-  /** The checkpoint and category names of a resumed run. */
-  resume?: { ckpt: LoadedCheckpoint; categories: string[] };
+  /**
+   * A resumed run: its checkpoint (none when it stopped before its first one, so it
+   * starts again from step 0) and category names.
+   */
+  resume?: { ckpt?: LoadedCheckpoint; categories: string[] };
+  /** Replace the run already in the folder (`--overwrite`). */
+  overwrite: boolean;
 }
 
-/** Runs `train`; returns the exit code (0, or 130 after Ctrl-C). */
+/** Runs `train`; returns the exit code (0, or 128 + the signal's number after a stop signal). */
 export async function train(args: string[]): Promise<number> {
   const flags = parseFlags("train", args, TRAIN_FLAGS);
   if (flags.help) {
@@ -100,22 +117,39 @@ export async function train(args: string[]): Promise<number> {
       (numCategories ? `, categories ${categories.join(", ")}` : ""),
   );
 
+  await checkFits(config);
   const model = await MoCoGAN.create(config, { seed: plan.run.seed });
-  if (plan.resume) {
-    const { ckpt } = plan.resume;
-    await loadIntoModel(model, ckpt);
+  const ckpt = plan.resume?.ckpt;
+  if (ckpt) {
+    await loadIntoModel(model, ckpt, { path: plan.dir.latestPath });
     if (ckpt.rng) model.rng.setState(ckpt.rng);
   }
   const rc = { config, categories, data: plan.data, run: plan.run, adapter: model.adapterName };
   if (plan.resume) {
     await plan.dir.truncateLog(model.step);
     await plan.dir.writeConfig(rc);
-  } else await plan.dir.create(rc);
+  } else await plan.dir.create(rc, { overwrite: plan.overwrite });
   ui.message(
     `${plan.resume ? "resuming" : "training"} ${plan.dir.root} at step ${model.step} on ` +
       `${model.adapterName}`,
   );
   return await loop(model, set, plan, categories, ui);
+}
+
+/** Refuses, before anything runs, a batch whose step would exceed the GPU's limits. */
+async function checkFits(c: MoCoGANConfig): Promise<void> {
+  const { limits } = (await getRuntime()).gpu;
+  const max = maxTrainingBatch(c, limits);
+  if (c.batchSize <= max) return;
+  const need = c.batchSize * 4 * floatsPerTrainingVideo(c);
+  throw new ConfigError(
+    `a training step with batch size ${c.batchSize} at ${c.imageSize}x${c.imageSize}, ` +
+      `${c.videoLength} frames needs ${mib(need)} in one GPU buffer; this GPU allows ` +
+      `${mib(bindableBytes(limits))}: ` +
+      (max >= 2
+        ? `use --batch-size ${max} or less`
+        : "lower --image-size, --video-length or the widths (--ndf, --ngf)"),
+  );
 }
 
 async function planNew(flags: Record<string, string | boolean | undefined>): Promise<Plan> {
@@ -131,14 +165,8 @@ async function planNew(flags: Record<string, string | boolean | undefined>): Pro
   const out = stringFlag(flags, "out") ??
     `runs/${new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "-")}`;
   const dir = new RunDir(out);
-  try {
-    await Deno.stat(dir.configPath);
-    throw new DataError(
-      `${out} already holds a run; continue it with --resume ${out} or choose another --out`,
-    );
-  } catch (e) {
-    if (e instanceof DataError) throw e;
-  }
+  const overwrite = flags.overwrite === true;
+  if (!overwrite) await dir.refuseExisting();
   return {
     dir,
     data: {
@@ -152,9 +180,13 @@ async function planNew(flags: Record<string, string | boolean | undefined>): Pro
       logEvery: intFlag(flags, "log-every", 1) ?? 10,
       sampleEvery: intFlag(flags, "sample-every", 0) ?? 500,
       checkpointEvery: intFlag(flags, "checkpoint-every", 0) ?? 500,
+      evalEvery: intFlag(flags, "eval-every", 0) ?? 0,
+      evalCount: intFlag(flags, "eval-count", 2) ?? 256,
+      evalFeatureSteps: intFlag(flags, "eval-feature-steps", 1) ?? DEFAULT_FEATURE_STEPS,
     },
     partial: layered.partial,
     categories: layered.categories,
+    overwrite,
   };
 }
 
@@ -166,13 +198,15 @@ async function planResume(flags: Record<string, string | boolean | undefined>): 
         "model flags",
     );
   }
-  for (const f of ["out", "seed", "every-nth"]) {
+  for (const f of ["out", "seed", "every-nth", "overwrite"]) {
     if (flags[f] !== undefined) throw new UsageError(`--${f} cannot change when resuming a run`);
   }
   const dir = new RunDir(root);
   const saved = await dir.readConfig();
-  const ckpt = await readCheckpoint(dir.latestPath);
-  if (!ckpt.config || ckpt.rng === undefined || ckpt.sampler === undefined) {
+  await dir.removeStaleTempFiles();
+  // A run stopped before its first checkpoint starts again from step 0.
+  const ckpt = await exists(dir.latestPath) ? await readCheckpoint(dir.latestPath) : undefined;
+  if (ckpt && (!ckpt.config || ckpt.rng === undefined || ckpt.sampler === undefined)) {
     throw new DataError(`${dir.latestPath} is not a training checkpoint of this program`);
   }
   const { numCategories, ...partial } = saved.config;
@@ -182,6 +216,10 @@ async function planResume(flags: Record<string, string | boolean | undefined>): 
     logEvery: intFlag(flags, "log-every", 1) ?? saved.run.logEvery,
     sampleEvery: intFlag(flags, "sample-every", 0) ?? saved.run.sampleEvery,
     checkpointEvery: intFlag(flags, "checkpoint-every", 0) ?? saved.run.checkpointEvery,
+    evalEvery: intFlag(flags, "eval-every", 0) ?? saved.run.evalEvery ?? 0,
+    evalCount: intFlag(flags, "eval-count", 2) ?? saved.run.evalCount ?? 256,
+    evalFeatureSteps: intFlag(flags, "eval-feature-steps", 1) ?? saved.run.evalFeatureSteps ??
+      DEFAULT_FEATURE_STEPS,
   };
   return {
     dir,
@@ -194,7 +232,8 @@ async function planResume(flags: Record<string, string | boolean | undefined>): 
     run,
     partial,
     categories: numCategories,
-    resume: { ckpt, categories: ckpt.categories ?? saved.categories ?? [] },
+    resume: { ckpt, categories: ckpt?.categories ?? saved.categories ?? [] },
+    overwrite: false,
   };
 }
 
@@ -213,46 +252,58 @@ async function loop(
     return 0;
   }
   const samplerSeed = run.seed + 1;
-  let samplerState = plan.resume?.ckpt.sampler ?? new VideoRng(samplerSeed).getState();
+  let samplerState = plan.resume?.ckpt?.sampler ?? new VideoRng(samplerSeed).getState();
   const prefetch = new BatchPrefetcher(set, {
     seed: samplerSeed,
-    state: plan.resume?.ckpt.sampler,
+    state: plan.resume?.ckpt?.sampler,
     batch: c.batchSize,
     T: c.videoLength,
   });
   const samples = run.sampleEvery > 0 ? new SampleWriter(model, run.seed + 2) : undefined;
-  const checkpoint = async (step: number, alsoStepFile: boolean) => {
-    const paths = [...(alsoStepFile ? [dir.checkpointPath(step)] : []), dir.latestPath];
-    await saveCheckpoint(model, {
-      step,
-      config: c,
-      categories,
-      rng: model.rng.getState(),
-      sampler: samplerState,
-    }, paths);
+  const evaluation = await TrainingEvaluation.create(model, set, dir, {
+    evalEvery: run.evalEvery ?? 0,
+    evalCount: run.evalCount ?? 256,
+    evalFeatureSteps: run.evalFeatureSteps ?? DEFAULT_FEATURE_STEPS,
+  }, ui);
+  // The last checkpoint on disk: what a divergence leaves the user with.
+  let savedAt = plan.resume?.ckpt ? startStep : -1;
+  const diverged = (e: DivergenceError | NonFiniteCheckpointError) =>
+    new DataError(
+      `${e.message.replace(/^step \d+: /, `training diverged at step ${model.step}: `)}; ` +
+        (savedAt >= 0 ? `${dir.latestPath} keeps step ${savedAt}` : "no checkpoint was written") +
+        `; lower --lr (now ${c.lr}) and train again`,
+    );
+  // `only`: one file instead of latest (and the step's own), e.g. best.safetensors.
+  const checkpoint = async (step: number, alsoStepFile: boolean, only?: string) => {
+    const paths = only
+      ? [only]
+      : [...(alsoStepFile ? [dir.checkpointPath(step)] : []), dir.latestPath];
+    try {
+      await saveCheckpoint(model, { step, categories, sampler: samplerState }, paths);
+    } catch (e) {
+      throw e instanceof NonFiniteCheckpointError ? diverged(e) : e;
+    }
+    if (!only) savedAt = step;
   };
 
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) Deno.exit(130); // a second Ctrl-C: stop now
-    interrupted = true;
-    ui.message("interrupted: finishing this step and writing a checkpoint (Ctrl-C again to quit)");
-  };
-  try {
-    Deno.addSignalListener("SIGINT", onSigint);
-  } catch { /* no signals here (e.g. some Windows consoles) */ }
+  const stop = listenForStop((signal) =>
+    ui.message(
+      `${signal}: finishing this step and writing a checkpoint (Ctrl-C again to quit at once)`,
+    )
+  );
 
   const timer = new StepTimer();
   const began = performance.now();
   let acc = { ms: 0, wait: 0, n: 0 };
   let lastLosses: TrainLosses | undefined;
-  let step = startStep, savedAt = -1;
+  let step = startStep;
   try {
     let tw = performance.now();
     let batch = await prefetch.next();
     let wait = performance.now() - tw;
     while (step < run.steps) {
-      const logNow = (step + 1) % run.logEvery === 0 || step + 1 === run.steps;
+      const evalNow = evaluation?.due(step + 1) === true;
+      const logNow = (step + 1) % run.logEvery === 0 || step + 1 === run.steps || evalNow;
       const t0 = performance.now();
       const pending = model.trainStep({
         realVideos: batch.videos,
@@ -260,19 +311,29 @@ async function loop(
         motionLength: batch.motionLength,
       });
       samplerState = batch.stateAfter;
-      const { losses } = await pending;
+      const { losses } = await pending.catch((e) => {
+        throw e instanceof DivergenceError ? diverged(e) : e;
+      });
       const ms = performance.now() - t0;
       step++;
       lastLosses = losses;
       timer.add(ms + wait, wait);
       acc = { ms: acc.ms + ms + wait, wait: acc.wait + wait, n: acc.n + 1 };
-      const line = trainingLine(step, run.steps, timer, lastLosses);
+      let scores: Record<string, number> = {};
+      if (evalNow) {
+        const r = await evaluation!.run(model);
+        scores = r.scores;
+        if (r.best) await checkpoint(step, false, dir.bestPath);
+      }
+      const line = trainingLine(step, run.steps, timer, lastLosses) +
+        (evaluation?.summary ? `  ${evaluation.summary}` : "");
       if (logNow) {
         await dir.appendLog({
           step,
           ...losses,
           secondsPerStep: acc.ms / acc.n / 1000,
           dataWait: acc.wait / 1000,
+          ...scores,
         });
         acc = { ms: 0, wait: 0, n: 0 };
         ui.show(line, !ui.tty);
@@ -282,30 +343,27 @@ async function loop(
       }
       if (run.checkpointEvery > 0 && step % run.checkpointEvery === 0) {
         await checkpoint(step, true);
-        savedAt = step;
       }
-      if (interrupted || step >= run.steps) break;
+      if (stop.signal || step >= run.steps) break;
       // The worker drew this batch during the step; time spent here is the GPU idling.
       tw = performance.now();
       batch = await prefetch.next();
       wait = performance.now() - tw;
     }
     if (savedAt !== step) await checkpoint(step, true);
-    if (!interrupted && samples && step % run.sampleEvery !== 0) {
+    if (!stop.signal && samples && step % run.sampleEvery !== 0) {
       await samples.write(model, dir.samplePath(step));
     }
   } finally {
     prefetch.close();
-    try {
-      Deno.removeSignalListener("SIGINT", onSigint);
-    } catch { /* see above */ }
+    stop.dispose();
   }
   ui.done();
   const secs = (performance.now() - began) / 1000;
   const done = step - startStep;
   ui.message(
-    `${interrupted ? "stopped" : "done"}: ${done} steps in ${formatDuration(secs)} ` +
+    `${stop.signal ? "stopped" : "done"}: ${done} steps in ${formatDuration(secs)} ` +
       `(${(done / secs).toFixed(2)} it/s); checkpoint ${dir.latestPath}`,
   );
-  return interrupted ? 130 : 0;
+  return stop.exitCode;
 }

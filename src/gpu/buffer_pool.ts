@@ -7,7 +7,17 @@
  * @module
  */
 
+import { GpuResourceError, mib } from "./errors.ts";
+
 const USAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+
+/** Options of a {@linkcode BufferPool}. */
+export interface BufferPoolOptions {
+  /** The largest buffer the device can create (bytes). */
+  maxBytes?: number;
+  /** Called before a buffer is created (the runtime opens its error scopes). */
+  beforeCreate?: () => void;
+}
 
 /** A pool of storage buffers keyed by byte size. */
 export class BufferPool {
@@ -18,10 +28,13 @@ export class BufferPool {
   #ids = new Map<GPUBuffer, number>();
   #liveBytes = 0;
   #peakBytes = 0;
+  #largest = 0;
+  #opts: BufferPoolOptions;
 
   /** Creates an empty pool on `device`. */
-  constructor(device: GPUDevice) {
+  constructor(device: GPUDevice, opts: BufferPoolOptions = {}) {
     this.#device = device;
+    this.#opts = opts;
   }
 
   /** Rounds a request up to the size class that the pool allocates. */
@@ -32,10 +45,18 @@ export class BufferPool {
   /**
    * Takes a buffer of at least `bytes`. With `forUpload`, only a buffer that no
    * command in the not-yet-submitted encoder touches is returned, because
-   * `queue.writeBuffer` runs before that encoder's commands.
+   * `queue.writeBuffer` runs before that encoder's commands. A size beyond the device's
+   * largest buffer throws a {@linkcode GpuResourceError}.
    */
   acquire(bytes: number, forUpload = false): GPUBuffer {
     const size = BufferPool.sizeClass(bytes);
+    const max = this.#opts.maxBytes ?? Infinity;
+    if (size > max) {
+      throw new GpuResourceError(
+        `a ${mib(size)} GPU buffer exceeds this GPU's largest (${mib(max)}); make the work ` +
+          "smaller",
+      );
+    }
     const lists = forUpload ? [this.#free] : [this.#pending, this.#free];
     for (const map of lists) {
       const list = map.get(size);
@@ -43,6 +64,8 @@ export class BufferPool {
     }
     this.#liveBytes += size;
     this.#peakBytes = Math.max(this.#peakBytes, this.#liveBytes);
+    this.#largest = Math.max(this.#largest, size);
+    this.#opts.beforeCreate?.();
     const buffer = this.#device.createBuffer({ size, usage: USAGE });
     this.#ids.set(buffer, this.#ids.size);
     return buffer;
@@ -82,5 +105,10 @@ export class BufferPool {
   /** The largest `allocatedBytes` seen. */
   get peakBytes(): number {
     return this.#peakBytes;
+  }
+
+  /** The largest single buffer created. */
+  get largestBytes(): number {
+    return this.#largest;
   }
 }

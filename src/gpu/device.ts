@@ -1,13 +1,36 @@
 /**
- * WebGPU device acquisition.
+ * WebGPU device acquisition: the adapter's limits, and faults (uncaptured errors, the
+ * device lost) recorded so that the code awaiting GPU results fails with them.
  *
  * @module
  */
+import { fromWebGpuError, GpuFaults, GpuResourceError } from "./errors.ts";
 
 /** Raised when no usable WebGPU adapter or device exists on this machine. */
 export class GpuUnavailableError extends Error {
+  /** Always `"GpuUnavailableError"`. */
   override name = "GpuUnavailableError";
 }
+
+/** The device limits that work must fit into, in bytes. */
+export interface GpuLimits {
+  /** Largest buffer range one kernel binding may cover. */
+  maxStorageBufferBindingSize: number;
+  /** Largest buffer. */
+  maxBufferSize: number;
+  /** Workgroup memory per workgroup. */
+  maxComputeWorkgroupStorageSize: number;
+}
+
+/**
+ * What the kernels need at least: the tiled convolution stages 2 x 16 x 64 floats in
+ * workgroup memory, reductions run 256 threads, Adam binds five buffers.
+ */
+const KERNEL_NEEDS = {
+  maxComputeWorkgroupStorageSize: 8192,
+  maxComputeInvocationsPerWorkgroup: 256,
+  maxStorageBuffersPerShaderStage: 5,
+} as const;
 
 /** The acquired adapter and device, with the limits that kernels must respect. */
 export interface GpuContext {
@@ -17,8 +40,19 @@ export interface GpuContext {
   adapterName: string;
   /** True on software adapters such as Mesa's lavapipe. */
   isSoftware: boolean;
+  /**
+   * Whether convolutions use the register-blocked direct loops rather than the tiled GEMM:
+   * on lavapipe, where they are faster; not on SwiftShader (Chromium's software WebGPU),
+   * whose shader compiler takes minutes over their unrolled loops (the tiled kernels
+   * compile in seconds there).
+   */
+  directConv: boolean;
   /** Whether timestamp queries were granted (used by the benchmarks). */
   hasTimestamps: boolean;
+  /** The device's limits. */
+  limits: GpuLimits;
+  /** Uncaptured errors and device loss; reads and syncs fail with the first. */
+  faults: GpuFaults;
 }
 
 let cached: Promise<GpuContext> | undefined;
@@ -46,6 +80,15 @@ async function acquire(): Promise<GpuContext> {
     );
   }
   const l = adapter.limits;
+  for (const [name, need] of Object.entries(KERNEL_NEEDS)) {
+    const have = l[name as keyof typeof KERNEL_NEEDS];
+    if (have < need) {
+      throw new GpuUnavailableError(
+        `the WebGPU adapter's ${name} is ${have}; the kernels need ${need}: use another GPU ` +
+          "or driver",
+      );
+    }
+  }
   const hasTimestamps = adapter.features.has("timestamp-query");
   const device = await adapter.requestDevice({
     requiredFeatures: hasTimestamps ? ["timestamp-query"] : [],
@@ -60,9 +103,19 @@ async function acquire(): Promise<GpuContext> {
       maxComputeWorkgroupsPerDimension: l.maxComputeWorkgroupsPerDimension,
     },
   });
+  const faults = new GpuFaults();
+  // Errors outside the runtime's error scopes, and a lost device, fail the next read.
   device.addEventListener("uncapturederror", (e) => {
-    // A validation error means a bug in a kernel launch; make it loud rather than silent.
-    console.error(`WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
+    faults.report(fromWebGpuError((e as GPUUncapturedErrorEvent).error));
+  });
+  device.lost.then((info) => {
+    faults.report(
+      new GpuResourceError(
+        `the GPU device was lost (${info.reason ?? "unknown"}: ${
+          info.message.replace(/\s+/g, " ").trim() || "no message"
+        }); the driver may have reset or run out of memory`,
+      ),
+    );
   });
   const info = adapter.info;
   const adapterName = info.description || info.device || info.vendor || "unknown adapter";
@@ -70,6 +123,13 @@ async function acquire(): Promise<GpuContext> {
     device,
     adapterName,
     isSoftware: info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(adapterName),
+    directConv: /llvmpipe|lavapipe/i.test(adapterName),
     hasTimestamps,
+    limits: {
+      maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
+      maxBufferSize: device.limits.maxBufferSize,
+      maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
+    },
+    faults,
   };
 }

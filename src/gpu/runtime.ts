@@ -2,10 +2,17 @@
  * The command recorder: every kernel launch of a step goes into one command encoder
  * and one compute pass, submitted once when results are needed.
  *
+ * GPU errors are never just printed: everything between two submissions runs inside
+ * WebGPU error scopes, and the next read or sync rejects with the first error (as a
+ * {@linkcode GpuError} for bugs, a {@linkcode GpuResourceError} for lost devices and
+ * exhausted memory). Bindings and buffers larger than the device's limits are refused
+ * before they are recorded.
+ *
  * @module
  */
 import { BufferPool } from "./buffer_pool.ts";
 import { getGpu, type GpuContext } from "./device.ts";
+import { fromWebGpuError, GpuError, GpuResourceError, mib } from "./errors.ts";
 import { PipelineCache } from "./pipeline_cache.ts";
 
 /** A byte range of a GPU buffer, as bound to a kernel. */
@@ -54,12 +61,46 @@ export class Runtime {
   #bindGroups = new Map<string, GPUBindGroup>();
   #ids = new WeakMap<object, number>();
   #nextId = 0;
+  /** Whether error scopes are pushed for the work since the last submit. */
+  #scoped = false;
+  /** Errors of submitted work, not yet awaited. */
+  #checks: Promise<GPUError | null>[] = [];
 
   private constructor(gpu: GpuContext) {
     this.gpu = gpu;
     this.device = gpu.device;
-    this.pool = new BufferPool(gpu.device);
+    this.pool = new BufferPool(gpu.device, {
+      maxBytes: gpu.limits.maxBufferSize,
+      beforeCreate: () => this.#scope(),
+    });
     this.pipelines = new PipelineCache(gpu.device);
+  }
+
+  /** Opens the error scopes for the work up to the next submit (once). */
+  #scope(): void {
+    if (this.#scoped) return;
+    for (const filter of SCOPES) this.device.pushErrorScope(filter);
+    this.#scoped = true;
+  }
+
+  /** Closes the error scopes; their errors are awaited by the next read or sync. */
+  #unscope(): void {
+    if (!this.#scoped) return;
+    for (let i = 0; i < SCOPES.length; i++) this.#checks.push(this.device.popErrorScope());
+    this.#scoped = false;
+  }
+
+  /**
+   * Waits for the errors of everything submitted; throws the first one, or the device's
+   * first fault (an uncaptured error, the device lost).
+   */
+  async #settle(): Promise<void> {
+    const checks = this.#checks;
+    this.#checks = [];
+    const errors = await Promise.race([Promise.all(checks), this.gpu.faults.failed]);
+    const first = errors.find((e) => e !== null);
+    if (first) throw fromWebGpuError(first);
+    this.gpu.faults.throwIfFailed();
   }
 
   /** Creates a runtime on the process's GPU. */
@@ -124,10 +165,23 @@ export class Runtime {
     this.#pass = undefined;
   }
 
-  /** Records one kernel launch. Nothing runs until {@linkcode Runtime.submit}. */
+  /**
+   * Records one kernel launch. Nothing runs until {@linkcode Runtime.submit}. A binding
+   * larger than the device allows throws a {@linkcode GpuResourceError} instead.
+   */
   launch(l: Launch): void {
     const [x, y, z] = l.grid;
     if (x === 0 || y === 0 || z === 0) return;
+    const limit = this.gpu.limits.maxStorageBufferBindingSize;
+    for (const b of l.buffers) {
+      if (b.size > limit) {
+        throw new GpuResourceError(
+          `a ${l.label} kernel would bind ${mib(b.size)}, more than this GPU's limit of ` +
+            `${mib(limit)} per binding; make the work smaller`,
+        );
+      }
+    }
+    this.#scope();
     const pipeline = this.pipelines.get(l.code);
     const bindGroup = this.#bindGroup(pipeline, l.buffers);
     const [pass, profiled] = this.#passNow(l.label);
@@ -140,18 +194,21 @@ export class Runtime {
 
   /** Records a buffer-to-buffer copy, in order with the launches around it. */
   copy(src: BufferRange, dst: BufferRange): void {
+    this.#scope();
     this.#endPass();
     this.#encoderNow().copyBufferToBuffer(src.buffer, src.offset, dst.buffer, dst.offset, src.size);
   }
 
   /** Records zero-filling a range, in order with the launches around it. */
   clear(dst: BufferRange): void {
+    this.#scope();
     this.#endPass();
     this.#encoderNow().clearBuffer(dst.buffer, dst.offset, dst.size);
   }
 
   /** Writes bytes from the CPU into a buffer that no pending command uses. */
   write(dst: BufferRange, data: ArrayBufferView): void {
+    this.#scope();
     this.device.queue.writeBuffer(
       dst.buffer,
       dst.offset,
@@ -168,12 +225,23 @@ export class Runtime {
       this.device.queue.submit([this.#encoder.finish()]);
       this.#encoder = undefined;
     }
+    this.#unscope();
     this.pool.afterSubmit();
   }
 
-  /** Submits pending work and copies the given ranges back to the CPU. */
+  /**
+   * Submits pending work and copies the given ranges back to the CPU. Rejects with the
+   * first GPU error of the work submitted since the last read or sync.
+   */
   async read(ranges: BufferRange[]): Promise<ArrayBuffer[]> {
     const total = ranges.reduce((s, r) => s + Math.ceil(r.size / 4) * 4, 0);
+    if (total > this.gpu.limits.maxBufferSize) {
+      throw new GpuResourceError(
+        `reading back ${mib(total)} at once exceeds this GPU's largest buffer ` +
+          `(${mib(this.gpu.limits.maxBufferSize)}); make the work smaller`,
+      );
+    }
+    this.#scope();
     const staging = this.device.createBuffer({
       size: Math.max(4, total),
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
@@ -186,7 +254,13 @@ export class Runtime {
       at += Math.ceil(r.size / 4) * 4;
     }
     this.submit();
-    await staging.mapAsync(GPUMapMode.READ);
+    try {
+      await this.#settle();
+      await Promise.race([staging.mapAsync(GPUMapMode.READ), this.gpu.faults.failed]);
+    } catch (e) {
+      staging.destroy();
+      throw await this.#explain(e);
+    }
     const whole = staging.getMappedRange();
     const out: ArrayBuffer[] = [];
     at = 0;
@@ -199,12 +273,31 @@ export class Runtime {
     return out;
   }
 
-  /** Waits until the GPU has finished all submitted work. */
+  /** Waits until the GPU has finished all submitted work; rejects like `read`. */
   async sync(): Promise<void> {
     this.submit();
-    await this.device.queue.onSubmittedWorkDone();
+    try {
+      await this.#settle();
+      await Promise.race([this.device.queue.onSubmittedWorkDone(), this.gpu.faults.failed]);
+    } catch (e) {
+      throw await this.#explain(e);
+    }
+  }
+
+  /**
+   * Our error for a failed wait: ours as it is; a bare rejection (a mapping failed on a
+   * lost device) becomes the device's fault once that arrives, or a GpuError.
+   */
+  async #explain(e: unknown): Promise<Error> {
+    if (e instanceof GpuError || e instanceof GpuResourceError) return e;
+    // The lost-device event may come a moment after the failed mapping it caused.
+    await new Promise((r) => setTimeout(r, 50));
+    return this.gpu.faults.first ?? new GpuError(`reading GPU results failed: ${e}`);
   }
 }
+
+/** Error scopes around the work of each submission. */
+const SCOPES: GPUErrorFilter[] = ["validation", "out-of-memory", "internal"];
 
 /** Bind groups kept before the cache starts over (a step uses about eight hundred). */
 const MAX_BIND_GROUPS = 4096;

@@ -69,7 +69,8 @@ export const PREFIX_BYTES = 8;
  * ```ts
  * import { parseSafetensors } from "./safetensors.ts";
  *
- * const bytes = await Deno.readFile("model.safetensors");
+ * const response = await fetch("model.safetensors");
+ * const bytes = new Uint8Array(await response.arrayBuffer());
  * const { tensors } = parseSafetensors(bytes, { source: "model.safetensors" });
  * ```
  *

@@ -6,7 +6,10 @@
  *
  * @module
  */
-import { z } from "zod";
+// A full specifier, not deno.json's import map: a script that imports this checkout by
+// path does not use the map.
+// deno-lint-ignore no-import-prefix
+import { z } from "npm:zod@^3.23.8";
 
 /** Stride-2 stages from the frame size down to the last map, as the reference computes them. */
 export function stagesFor(img: number): { stages: number; last: number } {
@@ -133,6 +136,7 @@ export const configSchema: z.ZodType<MoCoGANConfig, z.ZodTypeDef, unknown> = con
 
 /** Raised for a configuration the networks cannot take; names the field and why. */
 export class ConfigError extends Error {
+  /** Always `"ConfigError"`. */
   override name = "ConfigError";
 }
 

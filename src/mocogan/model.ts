@@ -6,6 +6,7 @@
  */
 import { getRuntime, type Runtime } from "../gpu/runtime.ts";
 import { Network, NetworkBuilder } from "../nn/network.ts";
+import { NonFiniteCounter } from "../nn/finite.ts";
 import { Rng } from "../nn/random.ts";
 import { randn } from "../tensor/ops/random.ts";
 import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
@@ -22,7 +23,14 @@ import {
 } from "./layers.ts";
 import { latentCodes, oneHot } from "./latent_codes.ts";
 import { declareMotionGenerator, initialMotionState, motionSteps } from "./motion_generator.ts";
+import { DivergenceError } from "./divergence.ts";
 import { checkStateDict, type StateDict } from "./state_dict.ts";
+import {
+  type Checkpoint,
+  checkpointConfig,
+  decodeCheckpoint,
+  loadCheckpointInto,
+} from "./checkpoint.ts";
 
 /** The random draws of one training iteration, all flat and row-major. */
 export interface TrainInputs {
@@ -80,6 +88,18 @@ export interface GenerateInputs {
   count?: number;
 }
 
+/** Options of {@linkcode MoCoGAN.fromCheckpoint}. */
+export interface FromCheckpointOptions {
+  /** Configuration fields over the stored ones (all of them when the file stores none). */
+  config?: Partial<MoCoGANConfig>;
+  /** Seed of the model's random generator (default 0). */
+  seed?: number;
+  /** Load only the weights: no Adam or random state, discriminators optional. */
+  weightsOnly?: boolean;
+  /** The file's name in error messages. */
+  source?: string;
+}
+
 /** Generated video: `data` is (N,3,L,H,W) in [−1, 1]. */
 export interface GeneratedVideo {
   /** Frames, row-major. */
@@ -96,7 +116,7 @@ export interface GeneratedVideo {
  */
 export class ModelRng extends Rng {
   /** The Philox key. */
-  readonly noiseSeed: number;
+  noiseSeed: number;
   /** The next Philox offset; each noise tensor uses one. */
   noiseOffset = 0;
 
@@ -111,15 +131,19 @@ export class ModelRng extends Rng {
     return randn(shape, { seed: this.noiseSeed, offset: this.noiseOffset++ });
   }
 
-  /** CPU state followed by the Philox offset. */
+  /** CPU state followed by the Philox offset and key. */
   override getState(): number[] {
-    return [...super.getState(), this.noiseOffset];
+    return [...super.getState(), this.noiseOffset, this.noiseSeed];
   }
 
-  /** Restores a state from {@linkcode ModelRng.getState}. */
+  /**
+   * Restores a state from {@linkcode ModelRng.getState}. States saved before the key was
+   * part of them keep the key this generator was seeded with.
+   */
   override setState(state: number[]): void {
     super.setState(state.slice(0, 5));
     this.noiseOffset = state[5] ?? 0;
+    this.noiseSeed = state[6] ?? this.noiseSeed;
   }
 }
 
@@ -137,18 +161,29 @@ export type NetworkName = typeof NETWORKS[number];
 export class MoCoGAN {
   /** The validated configuration. */
   readonly config: MoCoGANConfig;
-  /** The four networks by state-dict prefix. */
+  /**
+   * The four networks by state-dict prefix.
+   *
+   * @internal For the package's own modules (streaming generation, the command line).
+   */
   readonly nets: Record<NetworkName, Network>;
-  /** Draws what callers do not pass in. */
+  /**
+   * Draws what callers do not pass in; its state is saved in checkpoints.
+   *
+   * @internal For the package's own modules (checkpoints, the command line).
+   */
   readonly rng: ModelRng;
   readonly #layers: Record<
     "image_discriminator" | "video_discriminator" | "image_generator",
     Layer[]
   >;
   readonly #rt: Runtime;
+  /** Non-finite values of each network's state, counted every training step. */
+  readonly #nonFinite: NonFiniteCounter;
 
   private constructor(rt: Runtime, config: MoCoGANConfig, seed: number) {
     this.#rt = rt;
+    this.#nonFinite = new NonFiniteCounter(NETWORKS.length);
     this.config = config;
     this.rng = new ModelRng(seed);
     const initRng = new Rng(seed ^ 0x5eed);
@@ -183,6 +218,46 @@ export class MoCoGAN {
     const c = resolveConfig(config);
     const rt = await getRuntime();
     return new MoCoGAN(rt, c, opts.seed ?? 0);
+  }
+
+  /**
+   * A model from a checkpoint: ours (bytes from {@linkcode encodeCheckpoint}, a file from
+   * `saveCheckpoint` or the command line), or PyTorch weights with the reference's names.
+   * The configuration is the one stored in the checkpoint, `options.config` on top (needed
+   * when it stores none). A full load also restores Adam state and the random state, so
+   * training continues exactly; `weightsOnly` takes only the weights and accepts files
+   * without discriminators, which is all generating needs.
+   *
+   * @example
+   * ```ts
+   * import { MoCoGAN } from "@mocogan/mocogan/core";
+   *
+   * const response = await fetch("latest.safetensors");
+   * const bytes = new Uint8Array(await response.arrayBuffer());
+   * const model = await MoCoGAN.fromCheckpoint(bytes, { weightsOnly: true });
+   * const video = await model.generate({ count: 1, length: 32 });
+   * ```
+   *
+   * @param checkpoint Checkpoint bytes, or one decoded with {@linkcode decodeCheckpoint}.
+   * @param options `config` overrides, `seed` of the model's generator (replaced by the
+   * stored random state on a full load), `weightsOnly`, and `source` naming the file in
+   * errors.
+   * @throws {SafetensorsError} When the bytes are not a checkpoint.
+   * @throws {ConfigError} When the configuration is missing or invalid.
+   * @throws {StateDictError} When a tensor is missing or misshapen for the configuration.
+   */
+  static async fromCheckpoint(
+    checkpoint: Uint8Array | Checkpoint,
+    options: FromCheckpointOptions = {},
+  ): Promise<MoCoGAN> {
+    const source = options.source ?? "checkpoint";
+    const ckpt = checkpoint instanceof Uint8Array
+      ? decodeCheckpoint(checkpoint, { source })
+      : checkpoint;
+    const config = checkpointConfig(ckpt, options.config, source);
+    const model = await MoCoGAN.create(config, { seed: options.seed });
+    await loadCheckpointInto(model, ckpt, { weightsOnly: options.weightsOnly, source });
+    return model;
   }
 
   /** The GPU adapter's name. */
@@ -281,6 +356,12 @@ export class MoCoGAN {
   /**
    * One training iteration: video D, image D, then generator and motion network, each
    * with its Adam step, all recorded into one submission.
+   *
+   * Unless `readLosses` is false, the losses are read back together with a count of
+   * non-finite values in each network's state (parameters, Adam moments, running
+   * statistics), made on the GPU in the same
+   * submission; if any loss or weight is not finite, this throws a
+   * {@linkcode DivergenceError} (the weights are then unusable).
    */
   async trainStep(
     x: TrainInputs,
@@ -328,15 +409,26 @@ export class MoCoGAN {
       );
       if (catLabels) lossG = add(lossG, crossEntropy(dvGen.cats!, catLabels));
       this.#optimise(["image_generator", "motion_generator"], lossG, one);
+      this.#nonFinite.reset();
+      NETWORKS.forEach((name, slot) => n[name].countNonFinite(this.#nonFinite, slot));
       const losses = [lossDV, lossDI, lossG];
       scope.dispose(losses);
       return losses;
     });
     let losses: TrainLosses = { videoD: NaN, imageD: NaN, generator: NaN };
     if (opts.readLosses !== false || opts.captureGradients) {
-      const values = await this.#rt.read(lossTensors.map((l) => l.range()));
-      const [videoD, imageD, generator] = values.map((v) => new Float32Array(v)[0]);
+      const values = await this.#rt.read([
+        ...lossTensors.map((l) => l.range()),
+        this.#nonFinite.range(),
+      ]);
+      const [videoD, imageD, generator] = values.slice(0, 3).map((v) => new Float32Array(v)[0]);
       losses = { videoD, imageD, generator };
+      const counts = new Uint32Array(values[3]);
+      const bad = NETWORKS.filter((_, i) => counts[i] > 0);
+      if (bad.length || !Object.values(losses).every(Number.isFinite)) {
+        for (const l of lossTensors) l.dispose();
+        throw new DivergenceError(this.step, { ...losses }, bad);
+      }
     } else this.#rt.submit();
     for (const l of lossTensors) l.dispose();
     const result: TrainResult = { losses };

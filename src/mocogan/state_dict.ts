@@ -9,6 +9,7 @@ export type StateDict = Record<string, Float32Array>;
 
 /** Raised when a state dict does not fit the model; names the tensor and both shapes. */
 export class StateDictError extends Error {
+  /** Always `"StateDictError"`. */
   override name = "StateDictError";
 }
 

@@ -6,14 +6,20 @@
  * variant) is carried from chunk to chunk in GPU tensors owned here, outside any
  * scope. Everything runs in evaluation mode (running BatchNorm statistics), exactly as
  * {@linkcode MoCoGAN.generate}, so each frame does not depend on how the video is cut.
+ * That also lets a chunk be split among launches of a few videos each when all of them
+ * at once would exceed the GPU's binding limit, with the same results.
  *
  * @module
  */
+import { GpuResourceError, mib } from "../gpu/errors.ts";
+import { runtime } from "../gpu/runtime.ts";
 import { runLayers } from "../nn/sequential.ts";
+import { permute, slice } from "../tensor/ops/layout.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
+import { floatsPerFrame, framesPerLaunch } from "./fit.ts";
 import { imageGeneratorLayers } from "./layers.ts";
 import { latentCodes, oneHot } from "./latent_codes.ts";
-import type { MoCoGAN } from "./model.ts";
+import type { GeneratedVideo, MoCoGAN } from "./model.ts";
 import { initialMotionState, type MotionState, motionSteps } from "./motion_generator.ts";
 
 /** Latent codes of N videos, all given (draw them with the caller's own generator). */
@@ -30,14 +36,13 @@ export interface StreamInputs {
   length: number;
 }
 
-/** One chunk of frames of every video. */
-export interface FrameChunk {
+/**
+ * One chunk of c frames of every video, laid out like {@linkcode MoCoGAN.generate}'s
+ * result: `data` is (N, 3, c, H, W) in [−1, 1], so the frame functions take it as it is.
+ */
+export interface FrameChunk extends GeneratedVideo {
   /** Index of the chunk's first frame in the videos. */
   start: number;
-  /** Frames in this chunk, c. */
-  frames: number;
-  /** (N, c, 3, S, S) in [−1, 1], row-major: video, frame, channel, row, column. */
-  data: Float32Array;
 }
 
 /**
@@ -48,15 +53,28 @@ export interface FrameChunk {
  * With `batchStats`, BatchNorm normalises with the statistics of the videos being made
  * (as the seed saved its samples) instead of the running statistics, which leave the
  * `feedback` variant's samples all alike (MOCOGAN.md); the running statistics are not
- * changed. It needs at least two videos.
+ * changed. It needs at least two videos, and all N x `chunk` frames in one launch (the
+ * statistics are those of the launch), so a chunk too big for the GPU's limits is a
+ * RangeError; {@linkcode batchStatsFit} says ahead of time.
+ *
+ * `maxFrames` (frames per image-generator launch) defaults to what the device's limits
+ * allow; more frames per chunk are made in several launches of whole videos.
  */
 export async function* generateFrames(
   model: MoCoGAN,
   g: StreamInputs,
-  opts: { chunk?: number; batchStats?: boolean } = {},
+  opts: { chunk?: number; batchStats?: boolean; maxFrames?: number } = {},
 ): AsyncGenerator<FrameChunk> {
-  const c = model.config, L = g.length, dM = c.dimMotion;
-  const chunk = opts.chunk ?? 16;
+  const c = model.config, L = g.length, dM = c.dimMotion, S = c.imageSize;
+  const maxFrames = opts.maxFrames ?? framesPerLaunch(c, runtime().gpu.limits);
+  if (maxFrames < 1) {
+    throw new GpuResourceError(
+      `one ${S}x${S} frame needs ${mib(4 * floatsPerFrame(c))} of GPU memory in one ` +
+        "buffer, more than this GPU allows",
+    );
+  }
+  // Without batch statistics a chunk longer than a launch holds is cut shorter.
+  const chunk = opts.batchStats ? opts.chunk ?? 16 : Math.min(opts.chunk ?? 16, maxFrames);
   const N = g.contentNoise.length / c.dimContent;
   const iid = c.motion === "iid";
   if (!Number.isInteger(N) || N < 1) throw new RangeError("contentNoise must hold (N, d_C) rows");
@@ -65,6 +83,12 @@ export async function* generateFrames(
   const batchStats = opts.batchStats ?? false;
   if (batchStats && N < 2) {
     throw new RangeError("batch statistics need at least 2 videos; raise --count");
+  }
+  if (batchStats && N * Math.min(chunk, L) > maxFrames) {
+    throw new RangeError(
+      `batch statistics over ${N} x ${Math.min(chunk, L)} frames exceed the GPU's limit ` +
+        `of ${maxFrames} frames per launch`,
+    );
   }
   const noiseLen = iid ? g.motionNoise.length / (N * dM) : 1;
   if (g.motionNoise.length !== N * noiseLen * dM || (iid && noiseLen < L)) {
@@ -101,13 +125,30 @@ export async function* generateFrames(
       const n = Math.min(chunk, L - start);
       const data = await withScope(async (scope) => {
         let next = state;
-        const img = noGrad(() => {
+        const z = noGrad(() => {
           const e = iid ? chunkNoise(g.motionNoise, N, noiseLen, dM, start, n) : undefined;
           const r = motionSteps(mg, c, state, { steps: n, noise: e, onehot });
           next = r.state;
-          return runLayers(ig, "main", layers, latentCodes(content, onehot, r.codes));
+          return latentCodes(content, onehot, r.codes);
         });
-        const out = await img.read();
+        // Whole videos per launch (rows of z are video-major), as many as fit.
+        const perLaunch = Math.max(1, Math.floor(maxFrames / n)), frame = 3 * S * S;
+        const out = new Float32Array(N * n * frame);
+        for (let v = 0; v < N; v += perLaunch) {
+          const end = Math.min(N, v + perLaunch);
+          out.set(
+            await withScope(() =>
+              noGrad(() => {
+                const part = end - v === N ? z : slice(z, 0, v * n, end * n);
+                const flat = runLayers(ig, "main", layers, part);
+                // (videos·n, 3, S, S), each video's frames together, to the (videos, 3, n, S, S)
+                // of generate(); videos stay outermost, so each launch fills its own range.
+                return permute(flat.reshape([end - v, n, 3, S, S]), [0, 2, 1, 3, 4]);
+              }).read()
+            ),
+            v * n * frame,
+          );
+        }
         // Keep the new state alive past this scope; free the previous one.
         const kept = [next.h, ...(next.x ? [next.x] : [])];
         scope.dispose(kept);
@@ -118,12 +159,26 @@ export async function* generateFrames(
         state = next;
         return out;
       });
-      yield { start, frames: n, data };
+      yield { start, data, shape: [N, 3, n, S, S] };
     }
   } finally {
     for (const t of owned) t.dispose();
     nets.forEach((n, i) => [n.training, n.updateRunningStats] = was[i]);
   }
+}
+
+/**
+ * Whether generating with batch statistics fits the device: all `count` videos' `chunk`
+ * frames go through one launch. Returns the frames a launch may hold and whether they
+ * suffice.
+ */
+export function batchStatsFit(
+  model: MoCoGAN,
+  count: number,
+  chunk: number,
+): { fits: boolean; maxFrames: number } {
+  const maxFrames = framesPerLaunch(model.config, runtime().gpu.limits);
+  return { fits: count * chunk <= maxFrames, maxFrames };
 }
 
 /** Uploads frames [start, start+n) of iid noise (N, Ln, d_M) as (N, n, d_M). */

@@ -8,6 +8,7 @@ import { runtime } from "../gpu/runtime.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import { Adam, type AdamOptions } from "./adam.ts";
 import { type Init, materialise } from "./init.ts";
+import type { NonFiniteCounter } from "./finite.ts";
 import { FlatBuffer, layout } from "./param_store.ts";
 import type { Rng } from "./random.ts";
 
@@ -120,6 +121,17 @@ export class Network {
   /** Records the Adam update from the stored gradients. */
   step(): void {
     this.adam.update(this.params, this.grads);
+  }
+
+  /**
+   * Records counting the non-finite values of the network's whole state (parameters,
+   * Adam moments, running statistics) into `counter[slot]`.
+   */
+  countNonFinite(counter: NonFiniteCounter, slot: number): void {
+    for (const b of [this.params, this.adam.expAvg, this.adam.expAvgSq]) {
+      counter.count({ buffer: b.buffer, offset: 0, size: b.length * 4 }, slot);
+    }
+    for (const t of this.buffers.values()) counter.count(t.range(), slot);
   }
 }
 

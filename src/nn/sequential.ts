@@ -97,3 +97,33 @@ export function runLayers(net: Network, prefix: string, layers: Layer[], x: Tens
   }
   return x;
 }
+
+/**
+ * The shape of one sample (no batch dimension) after each layer of `layers`, given
+ * the input's; for sizing work to the device's limits before anything runs.
+ */
+export function layerShapes(layers: Layer[], input: number[]): number[][] {
+  const out: number[][] = [];
+  let x = input;
+  for (const l of layers) {
+    switch (l.kind) {
+      case "conv":
+        x = [
+          l.cout,
+          ...x.slice(1).map((s, i) => Math.floor((s + 2 * l.pad - l.kernel[i]) / l.stride) + 1),
+        ];
+        break;
+      case "convTranspose":
+        x = [l.cout, ...x.slice(1).map((s, i) => (s - 1) * l.stride - 2 * l.pad + l.kernel[i])];
+        break;
+      case "flatten":
+        x = [x.reduce((a, b) => a * b, 1)];
+        break;
+      case "linear":
+        x = [l.out];
+        break;
+    }
+    out.push(x);
+  }
+  return out;
+}

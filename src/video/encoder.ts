@@ -251,7 +251,9 @@ async function ffmpegOutput(
   filters.push(...codec.filters);
   const temp = tempPathFor(path);
   const args = [
-    ...["-hide_banner", "-loglevel", "error", "-nostdin", "-y"],
+    // -xerror: without it ffmpeg exits 0 when writing the trailer fails (a full disk),
+    // which would rename a cut-off file into place.
+    ...["-hide_banner", "-loglevel", "error", "-xerror", "-nostdin", "-y"],
     ...["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${width}x${height}`, "-r", `${fps}`],
     ...["-i", "pipe:0"],
     ...(filters.length ? ["-vf", filters.join(",")] : []),
@@ -269,7 +271,8 @@ async function ffmpegOutput(
     await writer.close().catch(() => {});
     const status = await child.status;
     await Deno.remove(temp).catch(() => {});
-    const why = lastLine(await stderr) || `ffmpeg exit code ${status.code}`;
+    // ffmpeg names the temporary file; the user knows the target.
+    const why = lastLine(await stderr).replaceAll(temp, path) || `ffmpeg exit code ${status.code}`;
     return new DataError(`could not ${what} ${path}: ${why}`);
   };
   const abort = async () => {

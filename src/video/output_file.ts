@@ -42,10 +42,62 @@ export async function checkWritable(path: string): Promise<void> {
   await Deno.remove(probe).catch(() => {});
 }
 
-/** A hidden temporary name in the target's folder (renaming across file systems fails). */
+/** Temporary files handed out by {@linkcode tempPathFor} that may still exist. */
+const liveTemps = new Set<string>();
+
+/**
+ * A hidden temporary name in the target's folder (renaming across file systems fails):
+ * `.NAME.PID-RANDOM.part`. Call {@linkcode tempDone} once it is renamed or removed.
+ */
 export function tempPathFor(path: string): string {
   const tag = `${Deno.pid}-${Math.floor(Math.random() * 0x100000000).toString(36)}`;
-  return join(dirname(path), `.${basename(path)}.${tag}.part`);
+  const temp = join(dirname(path), `.${basename(path)}.${tag}.part`);
+  liveTemps.add(temp);
+  return temp;
+}
+
+/** Forgets a temporary file from {@linkcode tempPathFor} (renamed into place or removed). */
+export function tempDone(temp: string): void {
+  liveTemps.delete(temp);
+}
+
+/**
+ * Removes every temporary file of this process that is still there, synchronously: for
+ * exiting at once on a second Ctrl-C, when no `finally` block will run.
+ */
+export function removeTempFilesNow(): void {
+  for (const temp of liveTemps) {
+    try {
+      Deno.removeSync(temp);
+    } catch { /* already renamed or removed */ }
+  }
+  liveTemps.clear();
+}
+
+/**
+ * Whether `name` is a temporary file that this program writes and renames: `.NAME.*.part`
+ * (from {@linkcode tempPathFor}), `NAME.safetensors.tmp-*` (safetensors writes) or a
+ * `.mocogan-check-*` probe. One left behind was cut off by a crash or SIGKILL.
+ */
+export function isStaleTempName(name: string): boolean {
+  return /^\..+\.\d+-[0-9a-z]+\.part$/.test(name) || /\.safetensors\.tmp-[^/]+$/.test(name) ||
+    /^\.mocogan-check-/.test(name);
+}
+
+/** Removes the temporary files of this program ({@linkcode isStaleTempName}) in `dir`. */
+export async function removeStaleTempFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (!e.isFile || !isStaleTempName(e.name)) continue;
+      const path = join(dir, e.name);
+      if (liveTemps.has(path)) continue; // this process is writing it
+      await Deno.remove(path).then(() => removed.push(path), () => {});
+    }
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw fsError(join(dir, "x"), e);
+  }
+  return removed;
 }
 
 /**
@@ -63,6 +115,8 @@ export async function replaceAtomically(
   } catch (e) {
     await Deno.remove(temp).catch(() => {});
     throw e instanceof DataError ? e : fsError(path, e);
+  } finally {
+    tempDone(temp);
   }
 }
 

@@ -1,0 +1,48 @@
+/**
+ * Counting non-finite values (NaN, +∞, −∞) in a flat float buffer: the per-step
+ * divergence check over a network's parameters and Adam moments.
+ *
+ * The values are read as bit patterns: a float is non-finite exactly when its exponent
+ * bits are all ones. Comparing floats instead (`x != x`) may be folded away by shader
+ * compilers that assume finite arithmetic.
+ *
+ * @module
+ */
+import { WG } from "./common.ts";
+
+/** Elements each thread checks; a workgroup covers `WG · PER_THREAD` of them. */
+export const PER_THREAD = 16;
+
+/** Elements one workgroup of {@linkcode countNonFinite} covers. */
+export const PER_GROUP = WG * PER_THREAD;
+
+/**
+ * Adds the number of non-finite values among X[0..n) to COUNTS[slot] (an atomic
+ * counter, which the caller zeroes first). Each workgroup covers {@linkcode PER_GROUP}
+ * consecutive elements; launch over `grid1d(ceil(n / PER_GROUP), 1)` groups.
+ * Bindings: X (read as u32 bit patterns), COUNTS (array<atomic<u32>>).
+ */
+export function countNonFinite(n: number, slot: number): string {
+  return `@group(0) @binding(0) var<storage, read> X: array<u32>;
+@group(0) @binding(1) var<storage, read_write> COUNTS: array<atomic<u32>>;
+var<workgroup> groupCount: atomic<u32>;
+@compute @workgroup_size(${WG})
+fn main(
+  @builtin(workgroup_id) wid: vec3u,
+  @builtin(num_workgroups) nwg: vec3u,
+  @builtin(local_invocation_index) lid: u32,
+) {
+  let base = (wid.x + wid.y * nwg.x) * ${PER_GROUP}u;
+  var c = 0u;
+  for (var j = 0u; j < ${PER_THREAD}u; j++) {
+    let i = base + j * ${WG}u + lid;
+    if (i < ${n}u && (X[i] & 0x7f800000u) == 0x7f800000u) { c++; }
+  }
+  if (c > 0u) { atomicAdd(&groupCount, c); }
+  workgroupBarrier();
+  if (lid == 0u) {
+    let t = atomicLoad(&groupCount);
+    if (t > 0u) { atomicAdd(&COUNTS[${slot}u], t); }
+  }
+}`;
+}
