@@ -1,5 +1,6 @@
 /**
- * The MoCoGAN command line: `deno run -A cli.ts <train|generate|help|version> [flags]`.
+ * The MoCoGAN command line: `deno run -A cli.ts
+ * <train|generate|eval|serve|report|help|version> [flags]`.
  *
  * Every error a user can cause prints one line on stderr and exits non-zero (2 for a
  * bad command line); `MOCOGAN_DEBUG=1` adds the stack.
@@ -9,8 +10,11 @@
 import meta from "./deno.json" with { type: "json" };
 import { describeError, exitCodeFor } from "./src/cli/errors.ts";
 import { generate } from "./src/cli/generate.ts";
+import { evaluate } from "./src/cli/eval.ts";
 import { HELP_TOPICS, MAIN_HELP } from "./src/cli/help.ts";
 import { train } from "./src/cli/train.ts";
+import { report } from "./src/serve/report.ts";
+import { serve } from "./src/serve/serve.ts";
 import { UsageError } from "./src/cli/args.ts";
 
 /** Runs the command line with `args`; resolves to the exit code. */
@@ -21,6 +25,12 @@ export async function main(args: string[]): Promise<number> {
       return await train(rest);
     case "generate":
       return await generate(rest);
+    case "eval":
+      return await evaluate(rest);
+    case "serve":
+      return await serve(rest);
+    case "report":
+      return await report(rest);
     case "version":
     case "--version":
       console.log(`${meta.name} ${meta.version}`);
@@ -43,7 +53,9 @@ export async function main(args: string[]): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError(`unknown command '${command}'; use train, generate, help or version`);
+      throw new UsageError(
+        `unknown command '${command}'; use train, generate, eval, serve, report, help or version`,
+      );
   }
 }
 

@@ -26,3 +26,4 @@ export * from "./core.ts";
 export { readSafetensors, writeSafetensors } from "./src/io/safetensors_file.ts";
 export { loadCheckpoint, saveCheckpoint } from "./src/mocogan/checkpoint_file.ts";
 export * as video from "./src/video/mod.ts";
+export * as evaluation from "./src/eval/mod.ts";

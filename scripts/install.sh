@@ -3,7 +3,8 @@
 # Deno 2.9 (from the npm registry), ffmpeg, and a Vulkan driver (Mesa's, which includes
 # the CPU adapter lavapipe) when no GPU driver is present. With --torch it also installs
 # Debian's CPU PyTorch, used by the parity tests for fresh reference fixtures and by the
-# benchmarks. Uses sudo when not root.
+# benchmarks. With --chromium it also installs Debian's Chromium, which the tests of the
+# web pages drive headless. Uses sudo when not root.
 set -euo pipefail
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -14,9 +15,18 @@ command -v ffprobe >/dev/null || need+=(ffmpeg)
 if ! ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json >/dev/null 2>&1; then
   need+=(mesa-vulkan-drivers)
 fi
-if [ "${1:-}" = "--torch" ] && ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+torch=0 chromium=0
+for arg in "$@"; do
+  case "$arg" in
+    --torch) torch=1 ;;
+    --chromium) chromium=1 ;;
+    *) echo "error: unknown option $arg (use --torch, --chromium)" >&2; exit 2 ;;
+  esac
+done
+if [ $torch = 1 ] && ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
   need+=(python3-torch)
 fi
+if [ $chromium = 1 ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
 if ! command -v npm >/dev/null && ! command -v deno >/dev/null; then need+=(npm); fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}" >&2

@@ -22,6 +22,25 @@ export type Flags = Record<string, string | boolean | undefined>;
  * {@linkcode UsageError} naming the unknown flag or the flag that lacks its value.
  */
 export function parseFlags(command: string, args: string[], spec: FlagSpec): Flags {
+  const { flags, positionals } = parseCommandLine(command, args, spec);
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `${command}: unexpected argument '${positionals[0]}' (flags start with --; see ` +
+        `'cli.ts help ${command}')`,
+    );
+  }
+  return flags;
+}
+
+/**
+ * Parses `args` against `spec`, keeping positional arguments (e.g. run folders). Throws a
+ * {@linkcode UsageError} naming the unknown flag or the flag that lacks its value.
+ */
+export function parseCommandLine(
+  command: string,
+  args: string[],
+  spec: FlagSpec,
+): { flags: Flags; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
       args: joinNegativeValues(args, spec),
@@ -29,15 +48,8 @@ export function parseFlags(command: string, args: string[], spec: FlagSpec): Fla
       strict: true,
       allowPositionals: true,
     });
-    if (positionals.length > 0) {
-      throw new UsageError(
-        `${command}: unexpected argument '${positionals[0]}' (flags start with --; see ` +
-          `'cli.ts help ${command}')`,
-      );
-    }
-    return values as Flags;
+    return { flags: values as Flags, positionals };
   } catch (e) {
-    if (e instanceof UsageError) throw e;
     const msg = e instanceof Error ? e.message : String(e);
     // parseArgs' messages span lines and suggest "--" for positionals; keep the first idea.
     const unknown = msg.match(/Unknown option '([^']+)'/);

@@ -5,6 +5,7 @@
  */
 import { GpuUnavailableError } from "../gpu/device.ts";
 import { GpuResourceError } from "../gpu/errors.ts";
+import { fileSystemMessage } from "../io/fs_errors.ts";
 import { SafetensorsError } from "../io/safetensors.ts";
 import { ConfigError } from "../mocogan/config.ts";
 import { StateDictError } from "../mocogan/state_dict.ts";
@@ -15,7 +16,8 @@ import { UsageError } from "./args.ts";
 export function isUserError(e: unknown): e is Error {
   return e instanceof UsageError || e instanceof DataError || e instanceof ConfigError ||
     e instanceof StateDictError || e instanceof SafetensorsError ||
-    e instanceof GpuUnavailableError || e instanceof GpuResourceError;
+    e instanceof GpuUnavailableError || e instanceof GpuResourceError ||
+    fileSystemMessage(e) !== null;
 }
 
 /** The exit code for an error: 2 for command-line mistakes, 1 otherwise. */
@@ -28,6 +30,8 @@ export function describeError(e: unknown, debug: boolean): string {
   const err = e instanceof Error ? e : new Error(String(e));
   const first = err.message.split("\n")[0];
   if (debug) return `error: ${err.stack ?? first}`;
+  const fs = fileSystemMessage(err);
+  if (fs !== null) return `error: ${fs}`;
   if (isUserError(err)) return `error: ${first}`;
   return `error: ${first} (an internal error; run with MOCOGAN_DEBUG=1 for the stack)`;
 }

@@ -12,6 +12,7 @@ import { batchStatsFit, generateFrames } from "../mocogan/streaming.ts";
 import { Rng } from "../nn/random.ts";
 import { checkVideoOutput, openVideoOutput } from "../video/encoder.ts";
 import { DataError } from "../video/errors.ts";
+import { checkWritable } from "../video/output_file.ts";
 import {
   choiceFlag,
   type Flags,
@@ -80,8 +81,10 @@ export async function generate(args: string[]): Promise<number> {
   const scale = intFlag(flags, "scale", 1) ?? 1;
   const chunk = intFlag(flags, "chunk", 1) ?? 16;
   const latentsPath = stringFlag(flags, "latents");
-  // Everything about the output is checked before minutes of generating.
+  // Everything about the outputs is checked before minutes of generating.
   await checkVideoOutput(out);
+  const latentsExist = latentsPath !== undefined && await exists(latentsPath);
+  if (latentsPath !== undefined && !latentsExist) await checkWritable(latentsPath);
 
   const ckpt = await readCheckpoint(path);
   const config = await checkpointConfig(ckpt, flags, path);
@@ -93,7 +96,7 @@ export async function generate(args: string[]): Promise<number> {
 
   let latents: Latents;
   let readFromFile = false;
-  if (latentsPath !== undefined && await exists(latentsPath)) {
+  if (latentsPath !== undefined && latentsExist) {
     latents = await readLatents(latentsPath, config, frames);
     if (category !== undefined && latents.categories) latents.categories.fill(category);
     readFromFile = true;
@@ -158,7 +161,7 @@ export async function generate(args: string[]): Promise<number> {
  * reference's keys), flags on top; the category count, when nowhere stated, is read off
  * the GRU's input width.
  */
-async function checkpointConfig(
+export async function checkpointConfig(
   ckpt: LoadedCheckpoint,
   flags: Flags,
   path: string,

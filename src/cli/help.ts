@@ -10,7 +10,10 @@ export const MAIN_HELP = `MoCoGAN: generate videos from noise, trained on your v
 Usage:
   deno run -A cli.ts train --data DIR|FILE|LIST.txt|-|shapes [flags]
   deno run -A cli.ts generate --checkpoint RUN/latest.safetensors [flags] | ffplay -
-  deno run -A cli.ts help [train|generate]
+  deno run -A cli.ts eval RUN | --checkpoint FILE --data SOURCE [flags]
+  deno run -A cli.ts serve [RUN ...] [--port N] [--host H]   (pages in a browser)
+  deno run -A cli.ts report RUN                              (RUN/report.html)
+  deno run -A cli.ts help [train|generate|eval|serve|report]
   deno run -A cli.ts version
 
 Errors print one line; MOCOGAN_DEBUG=1 adds the stack. MOCOGAN_FFMPEG and
@@ -41,6 +44,13 @@ Run:
   --log-every N         log.jsonl line and progress line every N steps (default 10)
   --sample-every N      samples/step_N.{mp4|gif,png} every N steps (default 500; 0: off)
   --checkpoint-every N  checkpoints/step_N.safetensors every N steps (default 500)
+  --eval-every N        score the model every N steps (default 0: off; see 'help eval'):
+                        eval.* keys in log.jsonl, a short score on the progress line,
+                        and RUN/best.safetensors kept by the lowest Frechet distance
+  --eval-count N        clips generated and drawn per evaluation (default 256)
+  --eval-feature-steps N
+                        steps of the feature network (default 300; trained once,
+                        cached in RUN/eval/features.safetensors)
   --resume RUN          continue RUN from RUN/latest.safetensors, bit for bit;
                         --steps, --*-every and --data (e.g. - again) may be given
 
@@ -74,8 +84,61 @@ export const GENERATE_HELP = `Usage: deno run -A cli.ts generate --checkpoint FI
 
 ${CONFIG_HELP}`;
 
+/** `cli.ts help eval`. */
+export const EVAL_HELP = `Usage: deno run -A cli.ts eval RUN [flags]
+       deno run -A cli.ts eval --checkpoint FILE --data SOURCE [flags]
+
+Scores generated clips against real clips of the data (evaluation mode, fixed codes):
+  content distance   ACD: per clip, the mean distance between its frames' foreground
+                     colours (0-255 scale); 0 when a clip keeps its colours
+  diversity          mean distance between clips' foreground colours (0-255); a model
+                     that makes every clip alike scores near 0; compare with real
+  motion             the foreground centroid's displacement per frame and its second
+                     difference (smoothness), in pixels, and their ratios to real
+  Frechet distance   between real and generated clips on the features of a small
+                     3-D CNN that eval trains on the real clips (a category classifier,
+                     or forwards-vs-reversed without categories) and caches in
+                     RUN/eval/features.safetensors; real: two draws of real clips
+  motion control     models with categories: how often that classifier recognises the
+                     requested category in generated clips, overall and per category
+
+  RUN                   a training run: its latest.safetensors and its --data
+  --checkpoint FILE     a checkpoint (with RUN: instead of RUN/latest.safetensors)
+  --data SOURCE         real videos, as for train (default: the run's)
+  --every-nth N --input-size WxH
+                        as for train (default: the run's)
+  --count N             clips generated and real clips drawn (default 256)
+  --frames N            frames per clip (default the model's T; the network sees T)
+  --seed N              seed of the codes and the real clips drawn (default 0)
+  --feature-steps N     feature network training steps (default 300)
+  --cache DIR           where the feature network is cached (default RUN/eval;
+                        none when the checkpoint is outside a run folder)
+  --json                print the scores as JSON instead of the table
+
+${CONFIG_HELP}`;
+
+/** `cli.ts help serve`. */
+export const SERVE_HELP = `Usage: deno run -A cli.ts serve [RUN ...] [flags]
+
+A local web server with two pages: training (a chart per logged value with one line
+per run, followed live while a run trains; samples by step; configuration) and
+generation (load a checkpoint of a run, or drop a .safetensors file, and generate
+in the browser with WebGPU). With no RUN, every run folder under runs/.
+
+  --port N              port (default 8000; 0: any free port)
+  --host H              interface to listen on (default 127.0.0.1, this machine only)`;
+
+/** `cli.ts help report`. */
+export const REPORT_HELP = `Usage: deno run -A cli.ts report RUN [RUN ...] [--out FILE]
+
+Writes the training page of the runs as one self-contained HTML file (charts,
+samples, configuration inlined) that opens offline: RUN/report.html, or --out FILE.`;
+
 /** Help texts by topic, for `cli.ts help TOPIC`. */
 export const HELP_TOPICS: Record<string, string> = {
   train: TRAIN_HELP,
   generate: GENERATE_HELP,
+  eval: EVAL_HELP,
+  serve: SERVE_HELP,
+  report: REPORT_HELP,
 };

@@ -6,6 +6,7 @@
  * RUN/log.jsonl                           one JSON line per logged step
  * RUN/samples/step_000100.{mp4,gif,png}   sample videos and frame grids
  * RUN/checkpoints/step_000100.safetensors and RUN/latest.safetensors
+ * RUN/best.safetensors, RUN/eval/          with --eval-every: best checkpoint, feature network
  * ```
  *
  * @module
@@ -37,6 +38,12 @@ export interface RunSettings {
   sampleEvery: number;
   /** Write a checkpoint every n steps (0: only at the end and on Ctrl-C). */
   checkpointEvery: number;
+  /** Score the model every n steps (0 or absent: never); see train_eval.ts. */
+  evalEvery?: number;
+  /** Clips per evaluation. */
+  evalCount?: number;
+  /** Steps of the evaluation's feature network. */
+  evalFeatureSteps?: number;
 }
 
 /** The content of `RUN/config.json`. */
@@ -90,6 +97,10 @@ export class RunDir {
   /** `RUN/latest.safetensors`. */
   get latestPath(): string {
     return join(this.root, "latest.safetensors");
+  }
+  /** `RUN/best.safetensors`: the checkpoint with the best evaluation score. */
+  get bestPath(): string {
+    return join(this.root, "best.safetensors");
   }
   /** `RUN/checkpoints/step_000100.safetensors`. */
   checkpointPath(step: number): string {

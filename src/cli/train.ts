@@ -26,11 +26,13 @@ import {
   saveCheckpoint,
 } from "./checkpoint.ts";
 import { CONFIG_FLAGS, hasConfigFlags, layerConfig, settleCategories } from "./config_layers.ts";
+import { DEFAULT_FEATURE_STEPS } from "./eval.ts";
 import { TRAIN_HELP } from "./help.ts";
 import { formatDuration, ProgressLine, StepTimer, trainingLine } from "./progress.ts";
 import { type DataSettings, exists, RunDir, type RunSettings } from "./run_dir.ts";
 import { SampleWriter } from "./samples.ts";
 import { listenForStop } from "./signals.ts";
+import { TrainingEvaluation } from "./train_eval.ts";
 
 /** The flags `train` accepts. */
 export const TRAIN_FLAGS: FlagSpec = {
@@ -44,6 +46,9 @@ export const TRAIN_FLAGS: FlagSpec = {
   "log-every": { type: "string" },
   "sample-every": { type: "string" },
   "checkpoint-every": { type: "string" },
+  "eval-every": { type: "string" },
+  "eval-count": { type: "string" },
+  "eval-feature-steps": { type: "string" },
   resume: { type: "string" },
   overwrite: { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -175,6 +180,9 @@ async function planNew(flags: Record<string, string | boolean | undefined>): Pro
       logEvery: intFlag(flags, "log-every", 1) ?? 10,
       sampleEvery: intFlag(flags, "sample-every", 0) ?? 500,
       checkpointEvery: intFlag(flags, "checkpoint-every", 0) ?? 500,
+      evalEvery: intFlag(flags, "eval-every", 0) ?? 0,
+      evalCount: intFlag(flags, "eval-count", 2) ?? 256,
+      evalFeatureSteps: intFlag(flags, "eval-feature-steps", 1) ?? DEFAULT_FEATURE_STEPS,
     },
     partial: layered.partial,
     categories: layered.categories,
@@ -208,6 +216,10 @@ async function planResume(flags: Record<string, string | boolean | undefined>): 
     logEvery: intFlag(flags, "log-every", 1) ?? saved.run.logEvery,
     sampleEvery: intFlag(flags, "sample-every", 0) ?? saved.run.sampleEvery,
     checkpointEvery: intFlag(flags, "checkpoint-every", 0) ?? saved.run.checkpointEvery,
+    evalEvery: intFlag(flags, "eval-every", 0) ?? saved.run.evalEvery ?? 0,
+    evalCount: intFlag(flags, "eval-count", 2) ?? saved.run.evalCount ?? 256,
+    evalFeatureSteps: intFlag(flags, "eval-feature-steps", 1) ?? saved.run.evalFeatureSteps ??
+      DEFAULT_FEATURE_STEPS,
   };
   return {
     dir,
@@ -248,6 +260,11 @@ async function loop(
     T: c.videoLength,
   });
   const samples = run.sampleEvery > 0 ? new SampleWriter(model, run.seed + 2) : undefined;
+  const evaluation = await TrainingEvaluation.create(model, set, dir, {
+    evalEvery: run.evalEvery ?? 0,
+    evalCount: run.evalCount ?? 256,
+    evalFeatureSteps: run.evalFeatureSteps ?? DEFAULT_FEATURE_STEPS,
+  }, ui);
   // The last checkpoint on disk: what a divergence leaves the user with.
   let savedAt = plan.resume?.ckpt ? startStep : -1;
   const diverged = (e: DivergenceError | NonFiniteCheckpointError) =>
@@ -256,14 +273,17 @@ async function loop(
         (savedAt >= 0 ? `${dir.latestPath} keeps step ${savedAt}` : "no checkpoint was written") +
         `; lower --lr (now ${c.lr}) and train again`,
     );
-  const checkpoint = async (step: number, alsoStepFile: boolean) => {
-    const paths = [...(alsoStepFile ? [dir.checkpointPath(step)] : []), dir.latestPath];
+  // `only`: one file instead of latest (and the step's own), e.g. best.safetensors.
+  const checkpoint = async (step: number, alsoStepFile: boolean, only?: string) => {
+    const paths = only
+      ? [only]
+      : [...(alsoStepFile ? [dir.checkpointPath(step)] : []), dir.latestPath];
     try {
       await saveCheckpoint(model, { step, categories, sampler: samplerState }, paths);
     } catch (e) {
       throw e instanceof NonFiniteCheckpointError ? diverged(e) : e;
     }
-    savedAt = step;
+    if (!only) savedAt = step;
   };
 
   const stop = listenForStop((signal) =>
@@ -282,7 +302,8 @@ async function loop(
     let batch = await prefetch.next();
     let wait = performance.now() - tw;
     while (step < run.steps) {
-      const logNow = (step + 1) % run.logEvery === 0 || step + 1 === run.steps;
+      const evalNow = evaluation?.due(step + 1) === true;
+      const logNow = (step + 1) % run.logEvery === 0 || step + 1 === run.steps || evalNow;
       const t0 = performance.now();
       const pending = model.trainStep({
         realVideos: batch.videos,
@@ -298,13 +319,21 @@ async function loop(
       lastLosses = losses;
       timer.add(ms + wait, wait);
       acc = { ms: acc.ms + ms + wait, wait: acc.wait + wait, n: acc.n + 1 };
-      const line = trainingLine(step, run.steps, timer, lastLosses);
+      let scores: Record<string, number> = {};
+      if (evalNow) {
+        const r = await evaluation!.run(model);
+        scores = r.scores;
+        if (r.best) await checkpoint(step, false, dir.bestPath);
+      }
+      const line = trainingLine(step, run.steps, timer, lastLosses) +
+        (evaluation?.summary ? `  ${evaluation.summary}` : "");
       if (logNow) {
         await dir.appendLog({
           step,
           ...losses,
           secondsPerStep: acc.ms / acc.n / 1000,
           dataWait: acc.wait / 1000,
+          ...scores,
         });
         acc = { ms: 0, wait: 0, n: 0 };
         ui.show(line, !ui.tty);

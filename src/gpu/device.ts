@@ -40,6 +40,13 @@ export interface GpuContext {
   adapterName: string;
   /** True on software adapters such as Mesa's lavapipe. */
   isSoftware: boolean;
+  /**
+   * Whether convolutions use the register-blocked direct loops rather than the tiled GEMM:
+   * on lavapipe, where they are faster; not on SwiftShader (Chromium's software WebGPU),
+   * whose shader compiler takes minutes over their unrolled loops (the tiled kernels
+   * compile in seconds there).
+   */
+  directConv: boolean;
   /** Whether timestamp queries were granted (used by the benchmarks). */
   hasTimestamps: boolean;
   /** The device's limits. */
@@ -116,6 +123,7 @@ async function acquire(): Promise<GpuContext> {
     device,
     adapterName,
     isSoftware: info.isFallbackAdapter || /llvmpipe|lavapipe|swiftshader/i.test(adapterName),
+    directConv: /llvmpipe|lavapipe/i.test(adapterName),
     hasTimestamps,
     limits: {
       maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,

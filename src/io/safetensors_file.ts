@@ -15,6 +15,7 @@ import {
   type SerializeSafetensorsOptions,
 } from "./safetensors_format.ts";
 import { fileKind } from "./file_kind.ts";
+import { fileSystemMessage } from "./fs_errors.ts";
 import { extractTensors, parseHeader, PREFIX_BYTES, readHeaderLength } from "./safetensors_read.ts";
 import { serializeSafetensors } from "./safetensors_write.ts";
 
@@ -152,8 +153,10 @@ export async function writeSafetensors(
       : e instanceof Deno.errors.PermissionDenied
       ? " (is the directory writable?)"
       : "";
-    throw new SafetensorsError(`cannot write checkpoint ${file}: ${reasonOf(e)}${hint}`, {
-      cause: e,
-    });
+    // A full or read-only disk, a missing --allow-write: said in words, naming `file` rather
+    // than the temporary file in Deno's message.
+    const said = hint ? null : fileSystemMessage(e, file);
+    const reason = said?.slice(said.indexOf(`${file}: `) + file.length + 2) ?? reasonOf(e) + hint;
+    throw new SafetensorsError(`cannot write checkpoint ${file}: ${reason}`, { cause: e });
   }
 }

@@ -71,6 +71,8 @@ export async function checkVideoOutput(path: string): Promise<void> {
     }
     return;
   }
+  // First what the path is (a folder has no video format either).
+  await checkWritable(path);
   const ext = extensionOf(path);
   if (!OUTPUT_EXTENSIONS.includes(ext)) {
     throw new DataError(
@@ -78,7 +80,6 @@ export async function checkVideoOutput(path: string): Promise<void> {
         `${OUTPUT_EXTENSIONS.join(" ")} or - for stdout`,
     );
   }
-  await checkWritable(path);
   if (ext !== ".png" && ext !== ".y4m") await assertFfmpeg();
 }
 
@@ -117,8 +118,11 @@ export async function openVideoOutput(options: VideoOutputOptions): Promise<Vide
 
   if (path === "-") {
     const y4m = new Y4mWriter(Deno.stdout.writable, { ...size, closeStream: false });
+    // A full disk behind a redirection is named; a reader that went away (BrokenPipe) is not
+    // a file-system error and passes through.
+    const named = (e: unknown) => Promise.reject(fsError("stdout", e));
     return {
-      writeFrame: async (rgb) => (check(rgb), await y4m.writeFrame(up(rgb))),
+      writeFrame: async (rgb) => (check(rgb), await y4m.writeFrame(up(rgb)).catch(named)),
       close: () => y4m.close(),
       abort: () => y4m.close(),
     };
@@ -184,13 +188,13 @@ async function y4mFile(
     throw fsError(path, e);
   });
   const y4m = new Y4mWriter(file.writable, size);
+  // A full or failing disk is named by the target's path, not the temporary file's.
+  const named = (e: unknown) => Promise.reject(fsError(path, e));
   return {
-    writeFrame: async (rgb) => (check(rgb), await y4m.writeFrame(up(rgb))),
+    writeFrame: async (rgb) => (check(rgb), await y4m.writeFrame(up(rgb)).catch(named)),
     async close() {
-      await y4m.close();
-      await Deno.rename(temp, path).catch((e) => {
-        throw fsError(path, e);
-      });
+      await y4m.close().catch(named);
+      await Deno.rename(temp, path).catch(named);
     },
     async abort() {
       await y4m.close().catch(() => {});
@@ -247,7 +251,9 @@ async function ffmpegOutput(
   filters.push(...codec.filters);
   const temp = tempPathFor(path);
   const args = [
-    ...["-hide_banner", "-loglevel", "error", "-nostdin", "-y"],
+    // -xerror: without it ffmpeg exits 0 when writing the trailer fails (a full disk),
+    // which would rename a cut-off file into place.
+    ...["-hide_banner", "-loglevel", "error", "-xerror", "-nostdin", "-y"],
     ...["-f", "rawvideo", "-pix_fmt", "rgb24", "-s", `${width}x${height}`, "-r", `${fps}`],
     ...["-i", "pipe:0"],
     ...(filters.length ? ["-vf", filters.join(",")] : []),
@@ -265,7 +271,8 @@ async function ffmpegOutput(
     await writer.close().catch(() => {});
     const status = await child.status;
     await Deno.remove(temp).catch(() => {});
-    const why = lastLine(await stderr) || `ffmpeg exit code ${status.code}`;
+    // ffmpeg names the temporary file; the user knows the target.
+    const why = lastLine(await stderr).replaceAll(temp, path) || `ffmpeg exit code ${status.code}`;
     return new DataError(`could not ${what} ${path}: ${why}`);
   };
   const abort = async () => {

@@ -7,6 +7,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
+import { fileSystemMessage } from "../io/fs_errors.ts";
 import { DataError } from "./errors.ts";
 
 /**
@@ -127,7 +128,7 @@ export function fsError(path: string, e: unknown): Error {
       cause: e,
     });
   }
-  if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotCapable) {
+  if (e instanceof Deno.errors.PermissionDenied) {
     return new DataError(`cannot write ${path}: permission denied in ${dir}`, { cause: e });
   }
   if (e instanceof Deno.errors.IsADirectory) {
@@ -136,5 +137,8 @@ export function fsError(path: string, e: unknown): Error {
   if (e instanceof Deno.errors.NotADirectory) {
     return new DataError(`cannot write ${path}: ${dir} is not a folder`, { cause: e });
   }
+  // A read-only or full disk, a missing Deno permission, ...
+  const message = fileSystemMessage(e, path);
+  if (message !== null) return new DataError(message, { cause: e });
   return e instanceof Error ? e : new Error(String(e));
 }

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { DataError } from "./errors.ts";
 import { rgbToYuv444 } from "./yuv.ts";
 
 /** Options of {@linkcode Y4mWriter}. */
@@ -50,17 +49,10 @@ export class Y4mWriter {
     this.#writer = stream.getWriter();
   }
 
-  async #write(bytes: Uint8Array): Promise<void> {
-    try {
-      await this.#writer.write(bytes);
-    } catch (e) {
-      if (e instanceof Deno.errors.BrokenPipe) {
-        throw new DataError("the program reading the video output closed it (broken pipe)", {
-          cause: e,
-        });
-      }
-      throw e;
-    }
+  #write(bytes: Uint8Array): Promise<void> {
+    // A reader that went away (ffplay closed, `| head`) rejects with Deno.errors.BrokenPipe,
+    // left as is so that a program can tell it from a failure: the CLI exits quietly with 0.
+    return this.#writer.write(bytes);
   }
 
   async #header(): Promise<void> {

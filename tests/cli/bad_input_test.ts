@@ -172,6 +172,17 @@ Deno.test("train: bad flags and configuration name the problem", () =>
       /numCategories is 3 but the data has 4/,
     );
     assertOneLineError(await cli(["train", "--resume", join(dir, "nothing")]), /not a run folder/);
+    // An --out that is a file, not a folder.
+    const file = join(dir, "run.yaml");
+    const onFile = await cli(["train", ...TINY, "--data", "shapes", "--out", file]);
+    // train reports the data it loaded before it opens the run folder.
+    const info = /^data: .*\n/;
+    assert(info.test(onFile.stderr), onFile.stderr);
+    assertOneLineError(
+      { ...onFile, stderr: onFile.stderr.replace(info, "") },
+      new RegExp(`^error: cannot create folder ${file}: something of that name already exists`),
+      1,
+    );
     assertEquals(await Array.fromAsync(Deno.readDir(dir)).then((l) => l.map((e) => e.name)), [
       "run.yaml",
     ]);

@@ -300,6 +300,70 @@ Deno.test("generate: bad inputs give one line and leave nothing behind", async (
   );
 });
 
+const DENO = Deno.execPath();
+
+/** Runs a bash script (of `deno run ... cli.ts` lines) for redirections and pipes. */
+async function shell(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command("bash", {
+    args: ["-c", script],
+    cwd: ROOT,
+    env: { XDG_RUNTIME_DIR: "/tmp" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (b: Uint8Array) => new TextDecoder().decode(b);
+  return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
+}
+
+Deno.test("generate: file-system faults are one line, before the work where they can be", async () => {
+  const sub = await Deno.makeTempDir({ dir, prefix: "fs-" });
+  const base = ["generate", "--checkpoint", ckpt, "--frames", "4", "--seed", "1"];
+
+  // --latents that cannot be written fails before the video is made, and leaves nothing.
+  const latents = await cli([
+    ...base,
+    "--latents",
+    join(sub, "no", "l.safetensors"),
+    "--out",
+    join(sub, "v.y4m"),
+  ]);
+  assertOneLineError(latents, /^error: cannot write .*l\.safetensors: folder .* does not exist/, 1);
+  assertEquals(await listFiles(sub), []);
+
+  // --out that is a folder.
+  assertOneLineError(
+    await cli([...base, "--out", sub]),
+    new RegExp(`^error: cannot write ${sub}: it is a folder; give a file name$`),
+    1,
+  );
+
+  // A missing Deno permission names the flag.
+  const denied = await shell(
+    `${DENO} run --allow-read --allow-env cli.ts ${base.join(" ")} --out ${sub}/v.y4m`,
+  );
+  assertOneLineError(
+    { ...denied, stdout: new Uint8Array() },
+    /^error: cannot write .*v\.y4m: this program was not given write access; run it with --allow-write \(or -A\)$/,
+    1,
+  );
+
+  // A full disk behind stdout.
+  const full = await shell(`${DENO} run -A cli.ts ${base.join(" ")} > /dev/full`);
+  assertOneLineError(
+    { ...full, stdout: new Uint8Array() },
+    /^error: cannot write stdout: no space left on the device; free some space/,
+    1,
+  );
+
+  // A reader that goes away (| head) ends the program quietly with 0, as when ffplay closes.
+  const head = await shell(
+    `${DENO} run -A cli.ts ${base.join(" ")} --frames 64 | head -c 100 | wc -c; ` +
+      'exit "${PIPESTATUS[0]}"',
+  );
+  assertEquals([head.code, head.stdout.trim(), head.stderr], [0, "100", ""]);
+  assertEquals(await listFiles(sub), []);
+});
+
 globalThis.addEventListener("unload", () => {
   try {
     Deno.removeSync(dir, { recursive: true });

@@ -79,6 +79,12 @@ Deno.test("train on shapes: run folder, log, samples, checkpoints; resume is bit
       l.map(({ step, videoD, imageD, generator }) => ({ step, videoD, imageD, generator }));
     assertEquals(lb.map((e) => e.step), [1, 2, 3, 4, 5, 6]);
     assertEquals(losses(lb), losses(la));
+    // Equality alone would let NaN (logged as null) match NaN: the losses must be numbers.
+    for (const e of [...la, ...lb]) {
+      for (const v of [e.videoD, e.imageD, e.generator]) {
+        assert(Number.isFinite(v), `step ${e.step}: loss ${v} is not a finite number`);
+      }
+    }
     // Nothing to do once the target is reached.
     const again = await cli(["train", "--resume", b, "--steps", "6"]);
     assertEquals(again.code, 0, again.stderr);

@@ -1,6 +1,6 @@
 """Replays a fixture's training step and generation with the reference.
 
-  python3 replay.py REFERENCE_PY FIXTURE OUT [float64|float32] [THREADS] [PERTURB]
+  python3 replay.py REFERENCE_PY FIXTURE OUT [float64|float32] [THREADS] [PERTURB] [FLIP]
 
 FIXTURE is made by `mocogan_ref.py fixture`. OUT receives, as F64 tensors, what the
 step gives from the same float32 starting state: loss/*, grad/*, after/*, gen/frames.
@@ -9,7 +9,10 @@ how far PyTorch's own float32 result moves with the order of its sums. The parit
 use both to tell a real error from rounding that the configuration amplifies. With
 PERTURB (e.g. 6e-8, about one float32 rounding), every starting value is multiplied by
 1 + PERTURB·N(0,1) first: how far that moves the float64 answer measures how strongly
-this configuration amplifies float32 rounding.
+this configuration amplifies float32 rounding. With FLIP (e.g. 1e-6), every (Leaky)ReLU
+input within FLIP of its kink (relative to the largest input of that call) is moved to
+the kink's other side (its sign flipped; an exact zero made slightly positive): what that
+changes, against the plain replay, is what float32 rounding at those kinks can change.
 """
 import importlib.util, json, struct, sys
 import numpy as np
@@ -22,6 +25,7 @@ DTYPE = torch.float64 if (sys.argv[4] if len(sys.argv) > 4 else "float64") == "f
 torch.set_default_dtype(DTYPE)
 torch.set_num_threads(int(sys.argv[5]) if len(sys.argv) > 5 else 2)
 PERTURB = float(sys.argv[6]) if len(sys.argv) > 6 else 0.0
+FLIP = float(sys.argv[7]) if len(sys.argv) > 7 else 0.0
 noise = torch.Generator().manual_seed(1234)
 
 raw = open(sys.argv[2], "rb").read()
@@ -64,8 +68,15 @@ margin = [float("inf")]
 
 
 def watch(module, inputs):
-    v = inputs[0].detach().abs()
-    margin[0] = min(margin[0], float(v.min() / v.max().clamp_min(1e-30)))
+    x = inputs[0]
+    v = x.detach().abs()
+    scale = v.max().clamp_min(1e-30)
+    margin[0] = min(margin[0], float(v.min() / scale))
+    if FLIP > 0:
+        near = v < FLIP * scale
+        if bool(near.any()):
+            other = torch.where(x > 0, -x, x.abs().clamp_min(1e-300))
+            return (torch.where(near, other, x),) + tuple(inputs[1:])
 
 
 from torch import nn as _nn

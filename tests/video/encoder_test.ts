@@ -149,3 +149,44 @@ Deno.test("frames too large to hold are refused before any is made", async () =>
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+/** A fresh 64 KiB tmpfs, or null where this process may not mount one (not root). */
+async function tinyDisk(): Promise<string | null> {
+  if (Deno.uid() !== 0) return null;
+  const dir = await tempDir();
+  const r = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir],
+    stderr: "null",
+  }).output();
+  if (r.success) return dir;
+  await Deno.remove(dir);
+  return null;
+}
+
+const disk = await tinyDisk();
+
+Deno.test({
+  name: "a full disk is a DataError naming the output, and no file is left",
+  ignore: disk === null,
+  async fn() {
+    try {
+      const W = 96; // 64 noise frames: far more than 64 KiB in every format
+      for (const ext of [".gif", ".mp4", ".y4m", ".png"]) {
+        const path = join(disk!, `x${ext}`);
+        const out = await openVideoOutput({ path, width: W, height: W });
+        const e = await assertRejects(async () => {
+          for (let t = 0; t < 64; t++) {
+            await out.writeFrame(crypto.getRandomValues(new Uint8Array(W * W * 3)));
+          }
+          await out.close();
+        }, DataError);
+        await out.abort();
+        assert(e.message.includes(path) && /no space left/i.test(e.message), e.message);
+        assertEquals([...Deno.readDirSync(disk!)], [], ext);
+      }
+    } finally {
+      await new Deno.Command("umount", { args: [disk!] }).output();
+      await Deno.remove(disk!);
+    }
+  },
+});

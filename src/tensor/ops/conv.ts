@@ -36,8 +36,9 @@ function spatialOpt(v: number | number[] | undefined, dims: number, dflt: number
 }
 
 /**
- * Which convolution kernels to use: `auto` takes direct loops on CPU adapters and the
- * tiled GEMM with workgroup memory on GPUs; tests set each to check both everywhere.
+ * Which convolution kernels to use: `auto` takes direct loops on lavapipe (see
+ * `GpuContext.directConv`) and the tiled GEMM with workgroup memory elsewhere; tests set
+ * each to check both everywhere.
  */
 export type ConvKernel = "auto" | "tiled" | "direct";
 
@@ -57,7 +58,7 @@ function runGemm(
   opts: { bias?: Tensor } = {},
 ): void {
   const rt = runtime();
-  const direct = convKernel === "direct" || (convKernel === "auto" && rt.gpu.isSoftware);
+  const direct = convKernel === "direct" || (convKernel === "auto" && rt.gpu.directConv);
   const plan = cached(
     direct ? planConvDirect : planConvGemm,
     mode,
