@@ -5,10 +5,12 @@ import {
   CHECKPOINT_FORMAT,
   decodeCheckpoint,
   encodeCheckpoint,
+  NonFiniteCheckpointError,
 } from "../../src/mocogan/checkpoint.ts";
 import { ConfigError, fromReferenceConfig } from "../../src/mocogan/config.ts";
 import { MoCoGAN, ModelRng } from "../../src/mocogan/model.ts";
 import { Rng } from "../../src/nn/random.ts";
+import { DataError } from "../../src/video/errors.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 
 const config = {
@@ -142,4 +144,25 @@ Deno.test("random states saved before the noise key was stored keep the model's 
   assertEquals(b.getState(), [...saved.slice(0, 6), 6]);
   b.setState(saved);
   assertEquals(b.getState(), saved);
+});
+
+Deno.test("non-finite weights are neither encoded nor loaded", async () => {
+  const a = await MoCoGAN.create(config);
+  const sd = await a.stateDict();
+  const good = decodeCheckpoint(await encodeCheckpoint(a));
+  sd["image_generator.main.0.weight"][2] = NaN;
+  a.loadStateDict(sd);
+  await assertRejects(
+    () => encodeCheckpoint(a, { step: 5 }),
+    NonFiniteCheckpointError,
+    "step 5: image_generator.main.0.weight[2] is NaN",
+  );
+  const w = "motion_generator.gru.weight_ih";
+  good.tensors[w][0] = Infinity;
+  const e = await assertRejects(
+    () => MoCoGAN.fromCheckpoint(good, { source: "bad.safetensors" }),
+    DataError,
+    `bad.safetensors holds non-finite weights (${w}[0] is Infinity)`,
+  );
+  assert(!(e instanceof NonFiniteCheckpointError), "a load error claims it was a save");
 });
