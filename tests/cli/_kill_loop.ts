@@ -107,6 +107,9 @@ async function losses(run: string): Promise<number[][]> {
   return rows;
 }
 
+/** Restarts of one run that are killed before it is left to reach its last step. */
+const MAX_KILLS_PER_RUN = 5;
+
 /** Runs the kill loop; throws on the first thing lost or inexact. */
 export async function killLoop(opts: KillLoopOptions): Promise<KillLoopResult> {
   const log = opts.log ?? (() => {});
@@ -127,6 +130,9 @@ export async function killLoop(opts: KillLoopOptions): Promise<KillLoopResult> {
   while (result.kills < opts.kills && !timeUp()) {
     const run = join(opts.dir, `run${result.runs}`);
     let stale: string[] = [];
+    // Kills of this run so far: after a few, it may finish. On a slow or loaded machine a step
+    // can take longer than the kill window, and killing every restart would never end.
+    let killsOfRun = 0;
     for (;;) {
       const args = exists(join(run, "config.json"))
         ? ["--resume", run, "--steps", String(opts.steps)]
@@ -137,14 +143,15 @@ export async function killLoop(opts: KillLoopOptions): Promise<KillLoopResult> {
       for (const f of stale) assert(!exists(f), `stale ${f} still there after the restart`);
       // Half the kills at a random moment, half while a checkpoint is being written.
       const midSave = rand() < 0.5;
-      const deadline = performance.now() + (midSave ? 4000 : 50 + rand() * 1500);
+      const mayKill = killsOfRun < MAX_KILLS_PER_RUN && result.kills < opts.kills;
+      const deadline = mayKill ? performance.now() + (midSave ? 4000 : 50 + rand() * 1500) : 0;
       let exited = false;
       p.child.status.then(() => (exited = true));
       while (!exited && performance.now() < deadline) {
         if (midSave && (await tempFiles(run)).length > 0) break;
         await new Promise((r) => setTimeout(r, midSave ? 1 : 10));
       }
-      if (!exited) {
+      if (!exited && mayKill) {
         const duringSave = (await tempFiles(run)).length > 0;
         try {
           p.child.kill("SIGKILL");
@@ -153,6 +160,7 @@ export async function killLoop(opts: KillLoopOptions): Promise<KillLoopResult> {
         await p.done;
         if (status.signal === "SIGKILL") {
           result.kills++;
+          killsOfRun++;
           if (duringSave) result.duringSave++;
           stale = await tempFiles(run);
           result.staleFiles += stale.length;
