@@ -21,7 +21,9 @@ export function stagesFor(img: number): { stages: number; last: number } {
   return { stages: n, last: img };
 }
 
-const int = (min: number): z.ZodNumber => z.number().int().min(min);
+/** Sizes and counts: whole numbers that fit the kernels' 32-bit index arithmetic. */
+const int = (min: number): z.ZodNumber =>
+  z.number().int().min(min).max(2 ** 31 - 1, "must be at most 2147483647");
 /** A finite number: Infinity passes range checks like `positive()` but trains NaN weights. */
 const real = (): z.ZodNumber =>
   z.number({ invalid_type_error: "must be a finite number" }).finite("must be a finite number");

@@ -8,6 +8,7 @@ import { ByteReader } from "./byte_reader.ts";
 import { DataError } from "./errors.ts";
 import { assertFfmpeg, lastLine, probeVideo } from "./ffmpeg.ts";
 import { extensionOf, isImagePath } from "./formats.ts";
+import { checkFrameSize } from "./limits.ts";
 
 /** Options of {@linkcode decodeFrames}. */
 export interface DecodeOptions {
@@ -49,6 +50,8 @@ export async function* decodeFrames(
 ): AsyncGenerator<Uint8Array> {
   const { size, everyNth = 1, signal } = options;
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`bad frame size ${size}`);
+  // Before ffmpeg is asked for frames that size, and before a frame buffer is allocated.
+  checkFrameSize(size, size, path, "lower --image-size");
   if (!Number.isInteger(everyNth) || everyNth < 1) throw new RangeError(`bad everyNth ${everyNth}`);
   const { ffmpeg } = await assertFfmpeg();
   signal?.throwIfAborted();

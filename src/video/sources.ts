@@ -82,6 +82,10 @@ export async function loadVideoSet(options: LoadVideoSetOptions): Promise<VideoS
     });
   }
   if (data === "-") return await loadStdin(options);
+  // No path holds a NUL byte; Deno.stat would throw a TypeError that reads like a bug.
+  if (data.includes("\0")) {
+    throw new DataError(`data ${JSON.stringify(data)} contains a NUL byte; give a real path`);
+  }
   let info: Deno.FileInfo;
   try {
     info = await Deno.stat(data);
