@@ -71,6 +71,10 @@ export function fileSystemMessage(e: unknown, path?: string): string | null {
     return `cannot ${m[1] === "write" ? "write" : "use"} ${what}: this program was not given ` +
       `${m[1]} access; run it with ${m[3]} (or -A)`;
   }
+  // Deno refuses a path holding a NUL byte with a TypeError before any system call.
+  if (e instanceof TypeError && /unexpected NUL byte/.test(e.message)) {
+    return `${path ?? "a path"} contains a NUL byte; no file can be named that way`;
+  }
   const code = (e as { code?: unknown }).code;
   const problem = typeof code === "string" ? FS_PROBLEMS[code] : undefined;
   if (problem === undefined) return null;

@@ -64,3 +64,17 @@ Deno.test("file-system errors become one line naming the path and what to do", a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a path with a NUL byte is the user's mistake, named as such", async () => {
+  let caught: unknown;
+  try {
+    await Deno.stat("bad\0name");
+  } catch (e) {
+    caught = e;
+  }
+  assertEquals(
+    fileSystemMessage(caught, "out.mp4"),
+    "out.mp4 contains a NUL byte; no file can be named that way",
+  );
+  assertEquals(fileSystemMessage(new TypeError("something else")), null);
+});
