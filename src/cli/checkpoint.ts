@@ -5,14 +5,9 @@
  *
  * @module
  */
-import { readSafetensors, writeSafetensors } from "../io/safetensors.ts";
-import {
-  type Checkpoint,
-  checkpointContents,
-  checkpointFromContents,
-  loadCheckpointInto,
-  metadataJson,
-} from "../mocogan/checkpoint.ts";
+import { writeSafetensors } from "../io/safetensors.ts";
+import { type Checkpoint, checkpointContents, metadataJson } from "../mocogan/checkpoint.ts";
+import { loadCheckpoint } from "../mocogan/checkpoint_file.ts";
 import type { MoCoGAN } from "../mocogan/model.ts";
 
 export { NonFiniteCheckpointError } from "../mocogan/checkpoint.ts";
@@ -32,7 +27,7 @@ export interface CheckpointMeta {
  * A state holding NaN or infinite values is not saved (NonFiniteCheckpointError), so the
  * files already there survive.
  */
-export async function saveCheckpoint(
+export async function saveRunCheckpoint(
   model: MoCoGAN,
   meta: CheckpointMeta,
   paths: string[],
@@ -53,22 +48,8 @@ export interface LoadedCheckpoint extends Checkpoint {
 
 /** Reads a checkpoint file (ours or reference-named PyTorch weights). */
 export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
-  const out: LoadedCheckpoint = checkpointFromContents(await readSafetensors(path), path);
+  const out: LoadedCheckpoint = await loadCheckpoint(path);
   const sampler = metadataJson(out.metadata, "sampler", path);
   if (Array.isArray(sampler)) out.sampler = sampler.map(Number);
   return out;
-}
-
-/**
- * Loads a checkpoint's tensors into `model` (see the library's loadCheckpointInto): with
- * `weightsOnly`, Adam state is ignored and missing discriminators are taken from the model
- * as it is. Throws a StateDictError naming a mismatching tensor, and a DataError naming
- * `path` when a tensor to load holds NaN or infinite values.
- */
-export async function loadIntoModel(
-  model: MoCoGAN,
-  ckpt: LoadedCheckpoint,
-  opts: { weightsOnly?: boolean; path?: string } = {},
-): Promise<void> {
-  await loadCheckpointInto(model, ckpt, { weightsOnly: opts.weightsOnly, source: opts.path });
 }

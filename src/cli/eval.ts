@@ -11,7 +11,8 @@ import { MoCoGAN } from "../mocogan/model.ts";
 import { DataError } from "../video/errors.ts";
 import { loadVideoSet } from "../video/sources.ts";
 import { type FlagSpec, intFlag, parseFlags, sizeFlag, stringFlag, UsageError } from "./args.ts";
-import { loadIntoModel, readCheckpoint } from "./checkpoint.ts";
+import { loadCheckpointInto } from "../mocogan/checkpoint.ts";
+import { readCheckpoint } from "./checkpoint.ts";
 import { CONFIG_FLAGS } from "./config_layers.ts";
 import { checkpointConfig } from "./generate.ts";
 import { EVAL_HELP } from "./help.ts";
@@ -92,7 +93,7 @@ export async function evaluate(args: string[]): Promise<number> {
     );
   }
   const model = await MoCoGAN.create(config, { seed });
-  await loadIntoModel(model, ckpt, { weightsOnly: true });
+  await loadCheckpointInto(model, ckpt, { weightsOnly: true });
   const evaluator = await Evaluator.create(model, set, {
     count,
     frames,

@@ -23,7 +23,8 @@ import {
   stringFlag,
   UsageError,
 } from "./args.ts";
-import { type LoadedCheckpoint, loadIntoModel, readCheckpoint } from "./checkpoint.ts";
+import { loadCheckpointInto } from "../mocogan/checkpoint.ts";
+import { type LoadedCheckpoint, readCheckpoint } from "./checkpoint.ts";
 import { CONFIG_FLAGS, hasConfigFlags, layerConfig } from "./config_layers.ts";
 import { GENERATE_HELP } from "./help.ts";
 import { drawLatents, type Latents, readLatents, saveLatents } from "./latents.ts";
@@ -90,7 +91,7 @@ export async function generate(args: string[]): Promise<number> {
   const config = await checkpointConfig(ckpt, flags, path);
   const seed = intFlag(flags, "seed", 0) ?? crypto.getRandomValues(new Uint32Array(1))[0];
   const model = await MoCoGAN.create(config, { seed });
-  await loadIntoModel(model, ckpt, { weightsOnly: true, path });
+  await loadCheckpointInto(model, ckpt, { weightsOnly: true, source: path });
   const frames = intFlag(flags, "frames", 1) ?? 2 * config.videoLength;
   const category = pickCategory(stringFlag(flags, "category"), config, ckpt.categories);
 

@@ -9,6 +9,7 @@ import { mib } from "../gpu/errors.ts";
 import { ConfigError, type MoCoGANConfig, resolveConfig } from "../mocogan/config.ts";
 import { bindableBytes, floatsPerTrainingVideo, maxTrainingBatch } from "../mocogan/fit.ts";
 import { DivergenceError } from "../mocogan/divergence.ts";
+import { loadCheckpointInto } from "../mocogan/checkpoint.ts";
 import { MoCoGAN, type TrainLosses } from "../mocogan/model.ts";
 import { ClipSampler } from "../video/clip_sampler.ts";
 import { DataError } from "../video/errors.ts";
@@ -20,10 +21,9 @@ import { type FlagSpec, intFlag, parseFlags, sizeFlag, stringFlag, UsageError } 
 import { BatchPrefetcher } from "./batches.ts";
 import {
   type LoadedCheckpoint,
-  loadIntoModel,
   NonFiniteCheckpointError,
   readCheckpoint,
-  saveCheckpoint,
+  saveRunCheckpoint,
 } from "./checkpoint.ts";
 import { CONFIG_FLAGS, hasConfigFlags, layerConfig, settleCategories } from "./config_layers.ts";
 import { DEFAULT_FEATURE_STEPS } from "./eval.ts";
@@ -121,8 +121,8 @@ export async function train(args: string[]): Promise<number> {
   const model = await MoCoGAN.create(config, { seed: plan.run.seed });
   const ckpt = plan.resume?.ckpt;
   if (ckpt) {
-    await loadIntoModel(model, ckpt, { path: plan.dir.latestPath });
-    if (ckpt.rng) model.rng.setState(ckpt.rng);
+    // Weights, BatchNorm buffers, Adam state and the model's random state.
+    await loadCheckpointInto(model, ckpt, { source: plan.dir.latestPath });
   }
   const rc = { config, categories, data: plan.data, run: plan.run, adapter: model.adapterName };
   if (plan.resume) {
@@ -279,7 +279,7 @@ async function loop(
       ? [only]
       : [...(alsoStepFile ? [dir.checkpointPath(step)] : []), dir.latestPath];
     try {
-      await saveCheckpoint(model, { step, categories, sampler: samplerState }, paths);
+      await saveRunCheckpoint(model, { step, categories, sampler: samplerState }, paths);
     } catch (e) {
       throw e instanceof NonFiniteCheckpointError ? diverged(e) : e;
     }

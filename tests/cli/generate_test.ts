@@ -1,7 +1,7 @@
 /** `cli.ts generate` end to end: outputs, controls, latents, PyTorch weights, bad inputs. */
 
 import { join } from "node:path";
-import { saveCheckpoint } from "../../src/cli/checkpoint.ts";
+import { saveRunCheckpoint } from "../../src/cli/checkpoint.ts";
 import { readSafetensors, toFloat32, writeSafetensors } from "../../src/io/safetensors.ts";
 import { PRESETS } from "../../src/mocogan/config.ts";
 import { MoCoGAN } from "../../src/mocogan/model.ts";
@@ -16,7 +16,7 @@ const ckpt = join(dir, "ours.safetensors");
   const model = await MoCoGAN.create({ ...PRESETS.tiny, batchSize: 2, numCategories: 2 }, {
     seed: 3,
   });
-  await saveCheckpoint(model, { step: 0, categories: ["jump", "walk"], sampler: [1] }, [ckpt]);
+  await saveRunCheckpoint(model, { step: 0, categories: ["jump", "walk"], sampler: [1] }, [ckpt]);
 }
 
 /** A PyTorch-style file: the reference's names (a fixture's `after/` state), config optional. */

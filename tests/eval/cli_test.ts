@@ -1,7 +1,7 @@
 /** `cli.ts eval` and `train --eval-every` end to end on the built-in shapes, tiny sizes. */
 
 import { join } from "node:path";
-import { saveCheckpoint } from "../../src/cli/checkpoint.ts";
+import { saveRunCheckpoint } from "../../src/cli/checkpoint.ts";
 import { readLog } from "../../src/cli/run_dir.ts";
 import { readSafetensors } from "../../src/io/safetensors.ts";
 import { PRESETS } from "../../src/mocogan/config.ts";
@@ -16,7 +16,7 @@ const ckpt = join(dir, "tiny.safetensors");
   const model = await MoCoGAN.create({ ...PRESETS.tiny, batchSize: 2, numCategories: 4 }, {
     seed: 1,
   });
-  await saveCheckpoint(model, {
+  await saveRunCheckpoint(model, {
     step: 0,
     categories: ["right", "left", "down", "up"],
   }, [ckpt]);
