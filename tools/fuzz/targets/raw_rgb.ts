@@ -6,9 +6,9 @@
  * @module
  */
 import { sizeFlag } from "../../../src/cli/args.ts";
-import { loadVideoSet } from "../../../src/video/sources.ts";
-import { chunkedStream, FuzzRng, mutateBytes, truncate } from "../mutate.ts";
-import { type FuzzCase, type FuzzTarget, invariant } from "../target.ts";
+import { type FuzzRng, mutateBytes, truncate } from "../mutate.ts";
+import type { FuzzCase, FuzzTarget } from "../target.ts";
+import { loadStdinCase } from "./_stdin.ts";
 
 const SIZES = [
   "4x3",
@@ -54,17 +54,7 @@ function make(rng: FuzzRng): FuzzCase {
 
 async function run(c: FuzzCase): Promise<unknown> {
   const inputSize = sizeFlag({ "input-size": c.params.inputSize as string }, "input-size");
-  const size = c.params.size as number;
-  const set = await loadVideoSet({
-    data: "-",
-    size,
-    inputSize,
-    stdin: chunkedStream(new FuzzRng(c.params.chunks as number), c.bytes),
-  });
-  for (const v of set.videos) {
-    for (const f of v.frames) invariant(f.length === size * size * 3, `frame of ${f.length} bytes`);
-  }
-  return set;
+  return await loadStdinCase(c, { size: c.params.size as number, inputSize });
 }
 
 /** The raw rgb24 target. */

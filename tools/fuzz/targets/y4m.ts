@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { loadVideoSet } from "../../../src/video/sources.ts";
-import { chunkedStream, concat, FuzzRng, mutateBytes, mutateTokens, truncate } from "../mutate.ts";
-import { type FuzzCase, type FuzzTarget, invariant } from "../target.ts";
+import { concat, type FuzzRng, mutateBytes, mutateTokens, truncate } from "../mutate.ts";
+import type { FuzzCase, FuzzTarget } from "../target.ts";
+import { loadStdinCase } from "./_stdin.ts";
 
 const TOKENS = [
   "W16",
@@ -102,17 +102,10 @@ function make(rng: FuzzRng): FuzzCase {
 }
 
 async function run(c: FuzzCase): Promise<unknown> {
-  const size = c.params.size as number;
-  const set = await loadVideoSet({
-    data: "-",
-    size,
+  return await loadStdinCase(c, {
+    size: c.params.size as number,
     everyNth: c.params.everyNth as number,
-    stdin: chunkedStream(new FuzzRng(c.params.chunks as number), c.bytes),
   });
-  for (const v of set.videos) {
-    for (const f of v.frames) invariant(f.length === size * size * 3, `frame of ${f.length} bytes`);
-  }
-  return set;
 }
 
 /** The Y4M target. */
