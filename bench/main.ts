@@ -309,7 +309,8 @@ async function main(): Promise<void> {
       const l = r.ours.losses;
       console.log(
         `${name}: ${(r.ours.flopsPerStep / 1e9).toFixed(2)} GFLOP/step, ` +
-          `${r.ours.dispatchesPerStep} dispatches/step, first step ` +
+          `${r.ours.dispatchesPerStep} dispatches/step, ${r.ours.genCounts.dispatches} per ` +
+          `generation of 4 x 32 frames, first step ` +
           `${r.ours.firstStepSec.toFixed(2)} s, losses D_V ${l.videoD.toFixed(4)} ` +
           `D_I ${l.imageD.toFixed(4)} G ${l.generator.toFixed(4)}`,
       );

@@ -14,6 +14,7 @@ import { MoCoGAN, type TrainInputs, type TrainLosses } from "../src/mocogan/mode
 import { Rng } from "../src/nn/random.ts";
 import { stepFlops } from "./flops.ts";
 import { type KernelProfile, profile } from "./profiler.ts";
+import { countsBetween, installWebGpuCounter, type WebGpuCounts } from "./webgpu_counter.ts";
 
 /** Videos and frames per video of the generation benchmark (as in the reference's bench). */
 export const GEN_VIDEOS = 4;
@@ -50,8 +51,12 @@ export interface PresetResult {
   medianStepSec: number;
   /** Minimum of {@linkcode PresetResult.stepSec}. */
   minStepSec: number;
-  /** Kernel launches per training step. */
+  /** Kernel launches per training step, counted by wrapping WebGPU (webgpu_counter.ts). */
   dispatchesPerStep: number;
+  /** Everything one training step sent to WebGPU. */
+  stepCounts: WebGpuCounts;
+  /** Everything one generation of 4 x 32 frames sent to WebGPU. */
+  genCounts: WebGpuCounts;
   /** Losses of a step after the timed ones (all must be finite). */
   losses: TrainLosses;
   /** Estimated FLOPs per step (see flops.ts). */
@@ -114,6 +119,7 @@ export async function benchPreset(
   config: Partial<MoCoGANConfig>,
   opts: PresetOptions,
 ): Promise<PresetResult> {
+  const counter = installWebGpuCounter();
   const rt = await getRuntime();
   const model = await MoCoGAN.create(config, { seed: opts.seed });
   const c = model.config;
@@ -130,19 +136,22 @@ export async function benchPreset(
   opts.log(`  first step ${firstStepSec.toFixed(3)} s (pipeline compilation included)`);
   for (let i = 1; i < opts.warmup; i++) await time(step);
   const stepSec: number[] = [];
-  const d0 = rt.dispatchCount;
   for (let i = 0; i < opts.steps; i++) {
     stepSec.push(await time(step));
     opts.log(`  step ${i + 1}/${opts.steps}: ${stepSec[i].toFixed(3)} s`);
   }
-  const dispatchesPerStep = opts.steps ? (rt.dispatchCount - d0) / opts.steps : NaN;
+  const s0 = counter.snapshot();
+  await time(step);
+  const stepCounts = countsBetween(s0, counter.snapshot());
   const { losses } = await model.trainStep(x);
   if (![losses.videoD, losses.imageD, losses.generator].every(Number.isFinite)) {
     opts.log(`  WARNING: non-finite losses ${JSON.stringify(losses)}`);
   }
 
   const gen = () => model.generate({ length: GEN_FRAMES, count: GEN_VIDEOS });
+  const g0 = counter.snapshot();
   await time(gen);
+  const genCounts = countsBetween(g0, counter.snapshot());
   const genSec: number[] = [];
   for (let i = 0; i < opts.genRuns; i++) genSec.push(await time(gen));
 
@@ -159,7 +168,9 @@ export async function benchPreset(
     stepSec,
     medianStepSec,
     minStepSec: opts.steps ? Math.min(...stepSec) : NaN,
-    dispatchesPerStep,
+    dispatchesPerStep: stepCounts.dispatches,
+    stepCounts,
+    genCounts,
     losses,
     flopsPerStep,
     flopPerSec: flopsPerStep / medianStepSec,
