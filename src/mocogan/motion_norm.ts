@@ -18,13 +18,14 @@
  * With categories, the reference batch holds every category equally often, as training's
  * uniformly drawn categories do on average.
  *
- * The statistics are population statistics (biased variance over the reference batch),
- * computed in float64 on the CPU from one read-back per model version.
+ * The statistics are population statistics (biased variance over the reference batch):
+ * per sub-batch on the GPU, combined in float64 on the CPU.
  *
  * @module
  */
 import type { Network } from "../nn/network.ts";
 import { Rng } from "../nn/random.ts";
+import { batchNorm } from "../tensor/ops/batch_norm.ts";
 import { concat } from "../tensor/ops/layout.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import type { MoCoGANConfig } from "./config.ts";
@@ -37,6 +38,12 @@ export const REFERENCE_BATCH = 2048;
 export const REFERENCE_SEED = 0x6d6f74;
 /** Steps computed per read-back. */
 const STEPS_PER_READ = 64;
+/**
+ * Reference videos run at once: bounds the GRU's buffers (SUB_BATCH x 3 x hidden floats)
+ * below what generating a few frames takes, so the statistics never need more GPU memory
+ * than generation itself.
+ */
+const SUB_BATCH = 256;
 
 /** Per-step mean and biased variance of the BatchNorm's input x(t+1), (steps, d_M). */
 export interface MotionStatistics {
@@ -62,55 +69,30 @@ export async function motionStatistics(
   { batch = REFERENCE_BATCH, seed = REFERENCE_SEED }: { batch?: number; seed?: number } = {},
 ): Promise<MotionStatistics> {
   if (c.motion !== "feedback") throw new Error("only the feedback network has a BatchNorm");
-  const dM = c.dimMotion, rng = new Rng(seed);
-  const noise = rng.normals(batch * dM);
-  const onehot = c.numCategories
-    ? oneHot(
-      Int32Array.from({ length: batch }, (_, i) => i % c.numCategories),
-      c.numCategories,
-      true,
-    )
-    : undefined;
-  let x = Tensor.from(noise, [batch, dM], true), h = Tensor.zeros([batch, c.gruHidden], true);
-  const xs = new Float32Array(steps * batch * dM);
-  try {
-    // Read back STEPS_PER_READ steps at a time, so memory does not grow with the length.
-    for (let t0 = 0; t0 < steps; t0 += STEPS_PER_READ) {
-      const n = Math.min(STEPS_PER_READ, steps - t0);
-      const part = await withScope(async (scope) => {
-        const state = { h, x };
-        const all = noGrad(() => {
-          const out: Tensor[] = [];
-          for (let t = 0; t < n; t++) {
-            Object.assign(state, feedbackStep(net, state.x, state.h, onehot));
-            out.push(state.x);
-          }
-          return concat(out, 0);
-        });
-        const values = await all.read();
-        scope.dispose([state.h, state.x]);
-        h.dispose();
-        x.dispose();
-        ({ h, x } = state);
-        return values;
-      });
-      xs.set(part, t0 * batch * dM);
+  const dM = c.dimMotion, noise = new Rng(seed).normals(batch * dM);
+  // Sums over sub-batches (Chan et al.'s pairwise update), in float64.
+  const mean = new Float64Array(steps * dM), m2 = new Float64Array(steps * dM);
+  let seen = 0;
+  for (let b0 = 0; b0 < batch; b0 += SUB_BATCH) {
+    const nb = Math.min(SUB_BATCH, batch - b0);
+    const part = await subBatchStatistics(
+      net,
+      c,
+      steps,
+      noise.subarray(b0 * dM, (b0 + nb) * dM),
+      b0,
+    );
+    for (let i = 0; i < steps * dM; i++) {
+      const t = Math.floor(i / dM), d = i % dM;
+      const mb = part[2 * t * dM + d];
+      const m2b = part[(2 * t + 1) * dM + d] * (nb - 1); // the unbiased variance's sum
+      const delta = mb - mean[i], total = seen + nb;
+      mean[i] += (delta * nb) / total;
+      m2[i] += m2b + (delta * delta * seen * nb) / total;
     }
-  } finally {
-    for (const t of [h, x, onehot]) t?.dispose();
+    seen += nb;
   }
-  const mean = new Float64Array(steps * dM), variance = new Float64Array(steps * dM);
-  for (let t = 0; t < steps; t++) {
-    for (let d = 0; d < dM; d++) {
-      let s = 0;
-      for (let b = 0; b < batch; b++) s += xs[(t * batch + b) * dM + d];
-      const m = s / batch;
-      let v = 0;
-      for (let b = 0; b < batch; b++) v += (xs[(t * batch + b) * dM + d] - m) ** 2;
-      mean[t * dM + d] = m;
-      variance[t * dM + d] = v / batch;
-    }
-  }
+  const variance = m2.map((v) => v / batch);
   return { steps, dim: dM, mean, variance };
 }
 
@@ -147,4 +129,53 @@ export class StepStatistics {
   dispose(): void {
     for (const t of [...this.#mean, ...this.#variance]) t.dispose();
   }
+}
+
+/**
+ * Per-step batch mean and unbiased variance of x(t+1) over one sub-batch (the videos
+ * `first` .. `first + n`), as (steps, 2, d_M): BatchNorm's training-mode statistics with
+ * momentum 1 leave exactly these in its running buffers, so the reduction stays on the GPU
+ * and one small read-back per {@linkcode STEPS_PER_READ} steps suffices.
+ */
+async function subBatchStatistics(
+  net: Network,
+  c: MoCoGANConfig,
+  steps: number,
+  noise: Float32Array,
+  first: number,
+): Promise<Float32Array> {
+  const dM = c.dimMotion, n = noise.length / dM, k = c.numCategories;
+  const onehot = k
+    ? oneHot(Int32Array.from({ length: n }, (_, i) => (first + i) % k), k, true)
+    : undefined;
+  let x = Tensor.from(noise, [n, dM], true), h = Tensor.zeros([n, c.gruHidden], true);
+  const out = new Float32Array(steps * 2 * dM);
+  try {
+    for (let t0 = 0; t0 < steps; t0 += STEPS_PER_READ) {
+      const count = Math.min(STEPS_PER_READ, steps - t0);
+      const part = await withScope(async (scope) => {
+        const state = { h, x };
+        const stats = noGrad(() => {
+          const rows: Tensor[] = [];
+          for (let t = 0; t < count; t++) {
+            Object.assign(state, feedbackStep(net, state.x, state.h, onehot));
+            const runningMean = Tensor.zeros([dM]), runningVar = Tensor.zeros([dM]);
+            batchNorm(state.x, { runningMean, runningVar, training: true, momentum: 1 });
+            rows.push(runningMean, runningVar);
+          }
+          return concat(rows, 0);
+        });
+        const values = await stats.read();
+        scope.dispose([state.h, state.x]);
+        h.dispose();
+        x.dispose();
+        ({ h, x } = state);
+        return values;
+      });
+      out.set(part, t0 * 2 * dM);
+    }
+  } finally {
+    for (const t of [h, x, onehot]) t?.dispose();
+  }
+  return out;
 }
