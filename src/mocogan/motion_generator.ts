@@ -15,10 +15,11 @@ import { xavierInit } from "../nn/init.ts";
 import { batchNorm } from "../tensor/ops/batch_norm.ts";
 import { linear } from "../tensor/ops/conv.ts";
 import { gruCell } from "../tensor/ops/gru_cell.ts";
-import { concat, slice } from "../tensor/ops/layout.ts";
+import { concat, slice, stack } from "../tensor/ops/layout.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { MoCoGANConfig } from "./config.ts";
 import type { StepStatistics } from "./motion_norm.ts";
+import { fusedFeedbackFits, fusedFeedbackSteps } from "./motion_fused.ts";
 
 /** The GRU's hidden width: `gruHidden` for feedback, d_M for iid. */
 export function motionHidden(c: MoCoGANConfig): number {
@@ -129,4 +130,31 @@ function gruWeights(net: Network) {
     biasIh: net.p("gru.bias_ih"),
     biasHh: net.p("gru.bias_hh"),
   };
+}
+
+/**
+ * {@linkcode motionSteps} with the codes as one (B, steps, d_M) tensor, as generation
+ * wants them: the feedback network in evaluation mode runs fused in one launch
+ * (motion_fused.ts) when the device allows; otherwise the steps run op by op and are
+ * stacked.
+ */
+export function motionCodes(
+  net: Network,
+  c: MoCoGANConfig,
+  state: MotionState,
+  m: {
+    steps: number;
+    noise?: Tensor;
+    onehot?: Tensor;
+    statistics?: StepStatistics;
+    start?: number;
+  },
+): { codes: Tensor; state: MotionState } {
+  if (!net.training && fusedFeedbackFits(c, state.h.shape[0])) {
+    const statistics = m.statistics?.packed ??
+      concat([net.b("bn.running_mean"), net.b("bn.running_var")], 0);
+    return fusedFeedbackSteps(net, c, { h: state.h, x: state.x! }, { ...m, statistics });
+  }
+  const r = motionSteps(net, c, state, m);
+  return { codes: stack(r.codes, 1), state: r.state };
 }

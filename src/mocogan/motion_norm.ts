@@ -18,8 +18,10 @@
  * With categories, the reference batch holds every category equally often, as training's
  * uniformly drawn categories do on average.
  *
- * The statistics are population statistics (biased variance over the reference batch):
- * per sub-batch on the GPU, combined in float64 on the CPU.
+ * The statistics are population statistics (biased variance over the reference batch).
+ * The fused motion kernel (motion_fused.ts) runs the whole batch and the statistics are
+ * taken in float64 on the CPU; where that kernel does not fit the device, sub-batches run
+ * op by op with the statistics reduced on the GPU and combined in float64.
  *
  * @module
  */
@@ -31,13 +33,16 @@ import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import type { MoCoGANConfig } from "./config.ts";
 import { oneHot } from "./latent_codes.ts";
 import { feedbackStep } from "./motion_generator.ts";
+import { fusedFeedbackFits, fusedFeedbackSteps } from "./motion_fused.ts";
 
 /** Videos in the reference batch whose per-step statistics normalise generation. */
 export const REFERENCE_BATCH = 2048;
 /** Seed of the reference batch's noise: fixed, so generation stays deterministic. */
 export const REFERENCE_SEED = 0x6d6f74;
-/** Steps computed per read-back. */
+/** Steps computed per read-back on the op-by-op path. */
 const STEPS_PER_READ = 64;
+/** Largest read-back of the fused path: x(t+1) of every reference video for some steps. */
+const READ_BYTES = 4 * 2 ** 20;
 /**
  * Reference videos run at once: bounds the GRU's buffers (SUB_BATCH x 3 x hidden floats)
  * below what generating a few frames takes, so the statistics never need more GPU memory
@@ -58,6 +63,15 @@ export interface MotionStatistics {
 }
 
 /**
+ * The largest GPU buffer computing the statistics takes, in bytes: the fused path's
+ * read-back of a few steps, or the reference batch's state.
+ */
+export function statisticsPeakBytes(c: MoCoGANConfig, batch = REFERENCE_BATCH): number {
+  const widest = Math.max(c.gruHidden, c.dimMotion + c.numCategories);
+  return Math.max(READ_BYTES, 4 * batch * widest, 4 * SUB_BATCH * 3 * c.gruHidden);
+}
+
+/**
  * Runs the feedback network `net` (evaluation has no effect on it: the BatchNorm is not
  * applied) on `batch` reference videos (noise drawn from `new Rng(seed)`, video i of
  * category i mod n) for `steps` steps and returns each step's statistics of x(t+1).
@@ -66,10 +80,15 @@ export async function motionStatistics(
   net: Network,
   c: MoCoGANConfig,
   steps: number,
-  { batch = REFERENCE_BATCH, seed = REFERENCE_SEED }: { batch?: number; seed?: number } = {},
+  { batch = REFERENCE_BATCH, seed = REFERENCE_SEED, fused = true }: {
+    batch?: number;
+    seed?: number;
+    fused?: boolean;
+  } = {},
 ): Promise<MotionStatistics> {
   if (c.motion !== "feedback") throw new Error("only the feedback network has a BatchNorm");
   const dM = c.dimMotion, noise = new Rng(seed).normals(batch * dM);
+  if (fused && fusedFeedbackFits(c, batch)) return await fusedStatistics(net, c, steps, noise);
   // Sums over sub-batches (Chan et al.'s pairwise update), in float64.
   const mean = new Float64Array(steps * dM), m2 = new Float64Array(steps * dM);
   let seen = 0;
@@ -103,12 +122,20 @@ export async function motionStatistics(
 export class StepStatistics {
   /** Time steps covered. */
   readonly steps: number;
+  /** Every step's mean and variance, (steps, 2, d_M), as the fused motion kernel takes them. */
+  readonly packed: Tensor;
   readonly #mean: Tensor[] = [];
   readonly #variance: Tensor[] = [];
 
   /** Uploads `s`. */
   constructor(s: MotionStatistics) {
     this.steps = s.steps;
+    const packed = new Float32Array(s.steps * 2 * s.dim);
+    for (let t = 0; t < s.steps; t++) {
+      packed.set(s.mean.subarray(t * s.dim, (t + 1) * s.dim), 2 * t * s.dim);
+      packed.set(s.variance.subarray(t * s.dim, (t + 1) * s.dim), (2 * t + 1) * s.dim);
+    }
+    this.packed = Tensor.from(packed, [s.steps, 2, s.dim], true);
     for (let t = 0; t < s.steps; t++) {
       const row = (a: Float64Array) =>
         Tensor.from(Float32Array.from(a.subarray(t * s.dim, (t + 1) * s.dim)), [s.dim], true);
@@ -127,7 +154,7 @@ export class StepStatistics {
 
   /** Frees the GPU tensors. */
   dispose(): void {
-    for (const t of [...this.#mean, ...this.#variance]) t.dispose();
+    for (const t of [this.packed, ...this.#mean, ...this.#variance]) t.dispose();
   }
 }
 
@@ -178,4 +205,42 @@ async function subBatchStatistics(
     for (const t of [h, x, onehot]) t?.dispose();
   }
   return out;
+}
+
+/** The statistics from the fused kernel's x(t+1), read back a few steps at a time. */
+async function fusedStatistics(
+  net: Network,
+  c: MoCoGANConfig,
+  steps: number,
+  noise: Float32Array,
+): Promise<MotionStatistics> {
+  const dM = c.dimMotion, n = noise.length / dM, k = c.numCategories;
+  const per = Math.max(1, Math.floor(READ_BYTES / (4 * n * dM)));
+  const mean = new Float64Array(steps * dM), variance = new Float64Array(steps * dM);
+  const onehot = k ? oneHot(Int32Array.from({ length: n }, (_, i) => i % k), k, true) : undefined;
+  let state = { h: Tensor.zeros([n, c.gruHidden], true), x: Tensor.from(noise, [n, dM], true) };
+  try {
+    for (let t0 = 0; t0 < steps; t0 += per) {
+      const count = Math.min(per, steps - t0);
+      const r = fusedFeedbackSteps(net, c, state, { steps: count, onehot });
+      for (const t of [state.h, state.x]) t.dispose();
+      state = r.state;
+      const xs = await r.codes.read(); // (n, count, d_M)
+      r.codes.dispose();
+      for (let t = 0; t < count; t++) {
+        for (let d = 0; d < dM; d++) {
+          let s = 0;
+          for (let b = 0; b < n; b++) s += xs[(b * count + t) * dM + d];
+          const m = s / n;
+          let v = 0;
+          for (let b = 0; b < n; b++) v += (xs[(b * count + t) * dM + d] - m) ** 2;
+          mean[(t0 + t) * dM + d] = m;
+          variance[(t0 + t) * dM + d] = v / n;
+        }
+      }
+    }
+  } finally {
+    for (const t of [state.h, state.x, onehot]) t?.dispose();
+  }
+  return { steps, dim: dM, mean, variance };
 }

@@ -21,7 +21,7 @@ import { floatsPerFrame, framesPerLaunch } from "./fit.ts";
 import { imageGeneratorLayers } from "./layers.ts";
 import { latentCodes, oneHot } from "./latent_codes.ts";
 import type { GeneratedVideo, MoCoGAN } from "./model.ts";
-import { initialMotionState, type MotionState, motionSteps } from "./motion_generator.ts";
+import { initialMotionState, motionCodes, type MotionState } from "./motion_generator.ts";
 
 /** Latent codes of N videos, all given (draw them with the caller's own generator). */
 export interface StreamInputs {
@@ -129,7 +129,7 @@ export async function* generateFrames(
         let next = state;
         const z = noGrad(() => {
           const e = iid ? chunkNoise(g.motionNoise, N, noiseLen, dM, start, n) : undefined;
-          const r = motionSteps(mg, c, state, { steps: n, noise: e, onehot, statistics, start });
+          const r = motionCodes(mg, c, state, { steps: n, noise: e, onehot, statistics, start });
           next = r.state;
           return latentCodes(content, onehot, r.codes);
         });

@@ -27,45 +27,47 @@ const ref = (data: ArrayLike<number>, shape: number[]): Ref => ({
   shape,
 });
 
-Deno.test("per-step motion statistics equal a float64 replay of the GRU (categories, two sub-batches)", async () => {
-  const model = await MoCoGAN.create({ ...config, numCategories: 3 }, { seed: 4 });
-  const c = model.config, net = model.nets.motion_generator;
-  const batch = 300, steps = 12, seed = 99, dM = c.dimMotion, H = c.gruHidden;
-  const got = await motionStatistics(net, c, steps, { batch, seed });
-  const p = Object.fromEntries(await net.params.readAll());
-  const w = (k: string, shape: number[]) => ref(p[k], shape);
-  const wIh = w("gru.weight_ih", [3 * H, dM + 3]), wHh = w("gru.weight_hh", [3 * H, H]);
-  const bIh = w("gru.bias_ih", [3 * H]), bHh = w("gru.bias_hh", [3 * H]);
-  const lw = w("linear.weight", [dM, H]), lb = w("linear.bias", [dM]);
-  const noise = new Rng(seed).normals(batch * dM);
-  let x = ref(noise, [batch, dM]), h = ref(new Float64Array(batch * H), [batch, H]);
-  let worst = 0;
-  for (let t = 0; t < steps; t++) {
-    const input = ref(new Float64Array(batch * (dM + 3)), [batch, dM + 3]);
-    for (let b = 0; b < batch; b++) {
-      input.data.set(x.data.subarray(b * dM, (b + 1) * dM), b * (dM + 3));
-      input.data[b * (dM + 3) + dM + (b % 3)] = 1;
+for (const fused of [true, false]) {
+  Deno.test(`per-step motion statistics equal a float64 replay of the GRU (${fused ? "fused kernel" : "op by op, two sub-batches"})`, async () => {
+    const model = await MoCoGAN.create({ ...config, numCategories: 3 }, { seed: 4 });
+    const c = model.config, net = model.nets.motion_generator;
+    const batch = 300, steps = 12, seed = 99, dM = c.dimMotion, H = c.gruHidden;
+    const got = await motionStatistics(net, c, steps, { batch, seed, fused });
+    const p = Object.fromEntries(await net.params.readAll());
+    const w = (k: string, shape: number[]) => ref(p[k], shape);
+    const wIh = w("gru.weight_ih", [3 * H, dM + 3]), wHh = w("gru.weight_hh", [3 * H, H]);
+    const bIh = w("gru.bias_ih", [3 * H]), bHh = w("gru.bias_hh", [3 * H]);
+    const lw = w("linear.weight", [dM, H]), lb = w("linear.bias", [dM]);
+    const noise = new Rng(seed).normals(batch * dM);
+    let x = ref(noise, [batch, dM]), h = ref(new Float64Array(batch * H), [batch, H]);
+    let worst = 0;
+    for (let t = 0; t < steps; t++) {
+      const input = ref(new Float64Array(batch * (dM + 3)), [batch, dM + 3]);
+      for (let b = 0; b < batch; b++) {
+        input.data.set(x.data.subarray(b * dM, (b + 1) * dM), b * (dM + 3));
+        input.data[b * (dM + 3) + dM + (b % 3)] = 1;
+      }
+      h = gruCell(input, h, wIh, wHh, bIh, bHh);
+      x = linear(h, lw, lb);
+      for (let d = 0; d < dM; d++) {
+        let m = 0, v = 0;
+        for (let b = 0; b < batch; b++) m += x.data[b * dM + d] / batch;
+        for (let b = 0; b < batch; b++) v += (x.data[b * dM + d] - m) ** 2 / batch;
+        const sd = Math.sqrt(v);
+        // Errors against the spread of the values, the scale the normalisation works at.
+        worst = Math.max(
+          worst,
+          Math.abs(got.mean[t * dM + d] - m) / sd,
+          Math.abs(got.variance[t * dM + d] - v) / v,
+        );
+      }
     }
-    h = gruCell(input, h, wIh, wHh, bIh, bHh);
-    x = linear(h, lw, lb);
-    for (let d = 0; d < dM; d++) {
-      let m = 0, v = 0;
-      for (let b = 0; b < batch; b++) m += x.data[b * dM + d] / batch;
-      for (let b = 0; b < batch; b++) v += (x.data[b * dM + d] - m) ** 2 / batch;
-      const sd = Math.sqrt(v);
-      // Errors against the spread of the values, the scale the normalisation works at.
-      worst = Math.max(
-        worst,
-        Math.abs(got.mean[t * dM + d] - m) / sd,
-        Math.abs(got.variance[t * dM + d] - v) / v,
-      );
-    }
-  }
-  assert(worst < 1e-4, `worst relative error ${worst}`);
-  // Steps differ: one shared mean and variance could not stand for all of them.
-  const spread = Math.abs(got.mean[0] - got.mean[(steps - 1) * dM]);
-  assert(spread > 1e-3, `step 0 and step ${steps - 1} have the same mean (${spread})`);
-});
+    assert(worst < 1e-4, `worst relative error ${worst}`);
+    // Steps differ: one shared mean and variance could not stand for all of them.
+    const spread = Math.abs(got.mean[0] - got.mean[(steps - 1) * dM]);
+    assert(spread > 1e-3, `step 0 and step ${steps - 1} have the same mean (${spread})`);
+  });
+}
 
 Deno.test("evaluation-mode generation uses per-step statistics, and they follow the weights", async () => {
   const model = await MoCoGAN.create(config, { seed: 5 });
