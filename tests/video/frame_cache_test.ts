@@ -1,0 +1,72 @@
+import { assert, assertEquals, assertNotEquals, assertThrows } from "../_assert.ts";
+import { DataError } from "../../src/video/errors.ts";
+import { shapesDataset } from "../../src/video/mod.ts";
+import { FrameCache, frameCacheKey, writeFrameCache } from "../../src/video/frame_cache.ts";
+
+Deno.test("a frame cache returns every frame of the set it was written from", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const set = shapesDataset({ size: 12, videos: 5, length: { min: 3, max: 7 }, seed: 2 });
+    const path = `${dir}/frames.mfc`;
+    await writeFrameCache(path, set);
+    assertEquals((await Array.fromAsync(Deno.readDir(dir))).map((e) => e.name), ["frames.mfc"]);
+    const cache = FrameCache.open(path);
+    try {
+      assertEquals(cache.header.categories, set.categories);
+      assertEquals(cache.header.size, 12);
+      set.videos.forEach((v, i) => {
+        assertEquals(cache.header.videos[i].frames, v.frames.length);
+        assertEquals(cache.header.videos[i].category, v.category);
+        // Backwards, so each read seeks.
+        for (let f = v.frames.length - 1; f >= 0; f--) {
+          assertEquals(cache.readFrame(i, f), v.frames[f]);
+        }
+      });
+      assertThrows(() => cache.readFrame(0, set.videos[0].frames.length), RangeError);
+    } finally {
+      cache.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a truncated or foreign frame cache is refused", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/frames.mfc`;
+    await writeFrameCache(path, shapesDataset({ size: 8, videos: 2, length: 4, seed: 1 }));
+    const bytes = await Deno.readFile(path);
+    await Deno.writeFile(path, bytes.subarray(0, bytes.length - 1));
+    assertThrows(() => FrameCache.open(path), DataError, "remove it to rebuild");
+    await Deno.writeFile(path, new TextEncoder().encode("not a cache at all"));
+    assertThrows(() => FrameCache.open(path), DataError, "not a frame cache");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the frame cache key changes with any source's size or time, S and stride", async () => {
+  const base = { sources: [{ path: "/d/a.mp4", size: 10, mtimeMs: 5 }], size: 64, everyNth: 1 };
+  const key = await frameCacheKey(base);
+  assertEquals(key, await frameCacheKey(structuredClone(base)));
+  assert(/^[0-9a-f]{64}$/.test(key));
+  const variants = [
+    { ...base, sources: [{ path: "/d/a.mp4", size: 10, mtimeMs: 6 }] },
+    { ...base, sources: [{ path: "/d/a.mp4", size: 11, mtimeMs: 5 }] },
+    { ...base, sources: [{ path: "/d/b.mp4", size: 10, mtimeMs: 5 }] },
+    { ...base, size: 32 },
+    { ...base, everyNth: 2 },
+  ];
+  for (const v of variants) assertNotEquals(await frameCacheKey(v), key);
+});
+
+Deno.test("writing a frame cache into a missing folder is a one-line error", async () => {
+  const set = shapesDataset({ size: 8, videos: 1, length: 2, seed: 1 });
+  const err = await writeFrameCache("/nonexistent-mocogan/x/frames.mfc", set).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert(err instanceof DataError, String(err));
+  assert(!err.message.includes("\n"));
+});
