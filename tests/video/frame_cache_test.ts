@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertNotEquals, assertThrows } from "../_assert.ts";
 import { DataError } from "../../src/video/errors.ts";
-import { shapesDataset } from "../../src/video/mod.ts";
+import { ClipSampler, shapesDataset } from "../../src/video/mod.ts";
 import { FrameCache, frameCacheKey, writeFrameCache } from "../../src/video/frame_cache.ts";
 
 Deno.test("a frame cache returns every frame of the set it was written from", async () => {
@@ -69,4 +69,29 @@ Deno.test("writing a frame cache into a missing folder is a one-line error", asy
   );
   assert(err instanceof DataError, String(err));
   assert(!err.message.includes("\n"));
+});
+
+Deno.test("clips sampled from a frame cache equal those from the decoded set", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const set = shapesDataset({ size: 10, videos: 6, length: { min: 5, max: 12 }, seed: 4 });
+    const path = `${dir}/frames.mfc`;
+    await writeFrameCache(path, set);
+    const cache = FrameCache.open(path);
+    try {
+      const inMemory = new ClipSampler(set, { seed: 3 });
+      const onDisk = new ClipSampler(cache, { seed: 3 });
+      assertEquals(onDisk.size, inMemory.size);
+      for (let step = 0; step < 4; step++) {
+        const opts = { batch: 3, T: 4, everyNth: 1 + step % 2 };
+        assertEquals(onDisk.sampleBatch(opts), inMemory.sampleBatch(opts));
+        assertEquals(onDisk.sampleMotionLength(opts), inMemory.sampleMotionLength(opts));
+        assertEquals(onDisk.getState(), inMemory.getState());
+      }
+    } finally {
+      cache.close();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
