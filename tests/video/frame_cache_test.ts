@@ -3,9 +3,21 @@ import { DataError } from "../../src/video/errors.ts";
 import { ClipSampler, shapesDataset } from "../../src/video/mod.ts";
 import { FrameCache, frameCacheKey, writeFrameCache } from "../../src/video/frame_cache.ts";
 
-Deno.test("a frame cache returns every frame of the set it was written from", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+/** Runs `fn` with a fresh temporary folder, removed afterwards. */
+function inTempDir(fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      await fn(dir);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  };
+}
+
+Deno.test(
+  "a frame cache returns every frame of the set it was written from",
+  inTempDir(async (dir) => {
     const set = shapesDataset({ size: 12, videos: 5, length: { min: 3, max: 7 }, seed: 2 });
     const path = `${dir}/frames.mfc`;
     await writeFrameCache(path, set);
@@ -26,14 +38,12 @@ Deno.test("a frame cache returns every frame of the set it was written from", as
     } finally {
       cache.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }),
+);
 
-Deno.test("a truncated or foreign frame cache is refused", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+Deno.test(
+  "a truncated or foreign frame cache is refused",
+  inTempDir(async (dir) => {
     const path = `${dir}/frames.mfc`;
     await writeFrameCache(path, shapesDataset({ size: 8, videos: 2, length: 4, seed: 1 }));
     const bytes = await Deno.readFile(path);
@@ -41,10 +51,8 @@ Deno.test("a truncated or foreign frame cache is refused", async () => {
     assertThrows(() => FrameCache.open(path), DataError, "remove it to rebuild");
     await Deno.writeFile(path, new TextEncoder().encode("not a cache at all"));
     assertThrows(() => FrameCache.open(path), DataError, "not a frame cache");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }),
+);
 
 Deno.test("the frame cache key changes with any source's size or time, S and stride", async () => {
   const base = { sources: [{ path: "/d/a.mp4", size: 10, mtimeMs: 5 }], size: 64, everyNth: 1 };
@@ -71,9 +79,9 @@ Deno.test("writing a frame cache into a missing folder is a one-line error", asy
   assert(!err.message.includes("\n"));
 });
 
-Deno.test("clips sampled from a frame cache equal those from the decoded set", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
+Deno.test(
+  "clips sampled from a frame cache equal those from the decoded set",
+  inTempDir(async (dir) => {
     const set = shapesDataset({ size: 10, videos: 6, length: { min: 5, max: 12 }, seed: 4 });
     const path = `${dir}/frames.mfc`;
     await writeFrameCache(path, set);
@@ -91,7 +99,5 @@ Deno.test("clips sampled from a frame cache equal those from the decoded set", a
     } finally {
       cache.close();
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }),
+);
