@@ -65,3 +65,17 @@ ${flatMain(n)}
   C[i] = ${f32(alpha)} * A[i] + ${f32(beta)} * B[i];
 }`;
 }
+
+/**
+ * Y = X0 + X1 + ... + X(k−1), summed left to right: bit for bit what k − 1 {@linkcode axpby}
+ * launches with α = β = 1 give, in one launch. Bindings: X0 .. X(k−1), Y.
+ */
+export function sumInputs(n: number, k: number): string {
+  const xs = Array.from({ length: k }, (_, i) => `X${i}`);
+  return `${bindings(xs, ["Y"])}
+${flatMain(n)}
+  var s = X0[i];
+${xs.slice(1).map((x) => `  s = s + ${x}[i];`).join("\n")}
+  Y[i] = s;
+}`;
+}

@@ -17,14 +17,22 @@ export const PER_THREAD = 16;
 export const PER_GROUP = WG * PER_THREAD;
 
 /**
- * Adds the number of non-finite values among X[0..n) to COUNTS[slot] (an atomic
- * counter, which the caller zeroes first). Each workgroup covers {@linkcode PER_GROUP}
- * consecutive elements; launch over `grid1d(ceil(n / PER_GROUP), 1)` groups.
- * Bindings: X (read as u32 bit patterns), COUNTS (array<atomic<u32>>).
+ * Adds the number of non-finite values among X0[0..n0), X1[0..n1), ... to COUNTS[slot]
+ * (an atomic counter, which the caller zeroes first), so that a network's parameters,
+ * moments and running statistics are checked in one launch. Each workgroup covers
+ * {@linkcode PER_GROUP} consecutive elements of every input; launch over
+ * `grid1d(ceil(max(n) / PER_GROUP), 1)` groups.
+ * Bindings: X0 .. X(k−1) (read as u32 bit patterns), COUNTS (array<atomic<u32>>).
  */
-export function countNonFinite(n: number, slot: number): string {
-  return `@group(0) @binding(0) var<storage, read> X: array<u32>;
-@group(0) @binding(1) var<storage, read_write> COUNTS: array<atomic<u32>>;
+export function countNonFinite(sizes: number[], slot: number): string {
+  const inputs = sizes.map((_, k) =>
+    `@group(0) @binding(${k}) var<storage, read> X${k}: array<u32>;`
+  );
+  const checks = sizes.map((n, k) =>
+    `    if (i < ${n}u && (X${k}[i] & 0x7f800000u) == 0x7f800000u) { c++; }`
+  );
+  return `${inputs.join("\n")}
+@group(0) @binding(${sizes.length}) var<storage, read_write> COUNTS: array<atomic<u32>>;
 var<workgroup> groupCount: atomic<u32>;
 @compute @workgroup_size(${WG})
 fn main(
@@ -36,7 +44,7 @@ fn main(
   var c = 0u;
   for (var j = 0u; j < ${PER_THREAD}u; j++) {
     let i = base + j * ${WG}u + lid;
-    if (i < ${n}u && (X[i] & 0x7f800000u) == 0x7f800000u) { c++; }
+${checks.join("\n")}
   }
   if (c > 0u) { atomicAdd(&groupCount, c); }
   workgroupBarrier();

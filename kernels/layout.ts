@@ -16,14 +16,13 @@ export interface AxisView {
 
 /**
  * Copies `count` positions along the axis: dst[o, dstStart + a, r] = src[o, srcStart + a, r].
- * With `accumulate`, adds into dst instead. Bindings: SRC, DST.
+ * Bindings: SRC, DST.
  */
 export function axisCopy(
   v: AxisView,
   src: { axis: number; start: number },
   dst: { axis: number; start: number },
   count: number,
-  accumulate = false,
 ): string {
   const total = v.outer * count * v.inner;
   return `${bindings(["SRC"], ["DST"])}
@@ -33,7 +32,7 @@ ${flatMain(total)}
   let o = i / ${count * v.inner}u;
   let s = (o * ${src.axis}u + ${src.start}u + a) * ${v.inner}u + r;
   let d = (o * ${dst.axis}u + ${dst.start}u + a) * ${v.inner}u + r;
-  DST[d] ${accumulate ? "+=" : "="} SRC[s];
+  DST[d] = SRC[s];
 }`;
 }
 
@@ -56,5 +55,60 @@ ${flatMain(total)}
   var src = 0u;
   ${lines.join("\n  ")}
   Y[i] = X[src];
+}`;
+}
+
+/**
+ * Concatenation of up to a binding limit's worth of inputs in one launch: input k, of
+ * `sizes[k]` positions along the axis, goes to dst[o, dstStart + (its start), r], where
+ * the inputs' starts follow each other. Bindings: X0 .. X(k−1), DST.
+ */
+export function concatInputs(
+  v: AxisView,
+  sizes: readonly number[],
+  dst: { axis: number; start: number },
+): string {
+  const span = sizes.reduce((a, b) => a + b, 0), total = v.outer * span * v.inner;
+  const xs = sizes.map((_, k) => `X${k}`);
+  let start = 0;
+  const branches = sizes.map((n, k) => {
+    const s = start;
+    start += n;
+    const read = `X${k}[(o * ${n}u + a - ${s}u) * ${v.inner}u + r]`;
+    return k === sizes.length - 1 ? `{ v = ${read}; }` : `if (a < ${s + n}u) { v = ${read}; }`;
+  });
+  return `${bindings(xs, ["DST"])}
+${flatMain(total)}
+  let r = i % ${v.inner}u;
+  let a = (i / ${v.inner}u) % ${span}u;
+  let o = i / ${span * v.inner}u;
+  var v = 0.0;
+  ${branches.join(" else ")}
+  DST[(o * ${dst.axis}u + ${dst.start}u + a) * ${v.inner}u + r] = v;
+}`;
+}
+
+/** dst[o, t, r] = src[o, r] for t < `times`: a size-1 axis broadcast. Bindings: SRC, DST. */
+export function broadcastAxis(v: AxisView, times: number): string {
+  return `${bindings(["SRC"], ["DST"])}
+${flatMain(v.outer * times * v.inner)}
+  let r = i % ${v.inner}u;
+  let o = i / ${times * v.inner}u;
+  DST[i] = SRC[o * ${v.inner}u + r];
+}`;
+}
+
+/**
+ * dst[o, r] = Σ_t src[o, t, r], summed from t = 0 up (bit for bit the accumulating copies
+ * it replaces): the gradient of {@linkcode broadcastAxis}. Bindings: SRC, DST.
+ */
+export function sumAxis(v: AxisView, times: number): string {
+  return `${bindings(["SRC"], ["DST"])}
+${flatMain(v.outer * v.inner)}
+  let r = i % ${v.inner}u;
+  let o = i / ${v.inner}u;
+  var s = 0.0;
+  for (var t = 0u; t < ${times}u; t++) { s += SRC[(o * ${times}u + t) * ${v.inner}u + r]; }
+  DST[i] = s;
 }`;
 }

@@ -1,6 +1,6 @@
 /**
  * Counting non-finite values on the GPU, recorded with a step's other commands and
- * read back with its losses: the divergence check costs one small launch per buffer
+ * read back with its losses: the divergence check costs a launch or two per network
  * and no extra submission or readback.
  *
  * @module
@@ -35,16 +35,21 @@ export class NonFiniteCounter {
     runtime().clear({ buffer: this.#buffer, offset: 0, size: this.#buffer.size });
   }
 
-  /** Records adding the number of non-finite floats in `values` to counter `slot`. */
-  count(values: BufferRange, slot: number): void {
+  /**
+   * Records adding the number of non-finite floats in `values` (one range or several) to
+   * counter `slot`, in as few launches as the device's storage-binding limit allows.
+   */
+  count(values: BufferRange | BufferRange[], slot: number): void {
     if (!(slot >= 0 && slot < this.slots)) throw new RangeError(`no counter ${slot}`);
-    const n = Math.floor(values.size / 4);
-    if (n === 0) return;
-    launch("finite", cached(countNonFinite, n, slot), [values, {
-      buffer: this.#buffer,
-      offset: 0,
-      size: this.#buffer.size,
-    }], grid1d(Math.ceil(n / PER_GROUP), 1));
+    const ranges = (Array.isArray(values) ? values : [values]).filter((r) => r.size >= 4);
+    // One binding is the counters.
+    const most = Math.min(8, runtime().device.limits.maxStorageBuffersPerShaderStage) - 1;
+    const counts = { buffer: this.#buffer, offset: 0, size: this.#buffer.size };
+    for (let k = 0; k < ranges.length; k += most) {
+      const part = ranges.slice(k, k + most), sizes = part.map((r) => Math.floor(r.size / 4));
+      const groups = Math.ceil(Math.max(...sizes) / PER_GROUP);
+      launch("finite", cached(countNonFinite, sizes, slot), [...part, counts], grid1d(groups, 1));
+    }
   }
 
   /** Submits pending work and reads the counters (for tests and one-off checks). */

@@ -128,10 +128,9 @@ export class Network {
    * Adam moments, running statistics) into `counter[slot]`.
    */
   countNonFinite(counter: NonFiniteCounter, slot: number): void {
-    for (const b of [this.params, this.adam.expAvg, this.adam.expAvgSq]) {
-      counter.count({ buffer: b.buffer, offset: 0, size: b.length * 4 }, slot);
-    }
-    for (const t of this.buffers.values()) counter.count(t.range(), slot);
+    const flat = [this.params, this.adam.expAvg, this.adam.expAvgSq]
+      .map((b) => ({ buffer: b.buffer, offset: 0, size: b.length * 4 }));
+    counter.count([...flat, ...[...this.buffers.values()].map((t) => t.range())], slot);
   }
 }
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { add } from "./ops/arithmetic.ts";
+import { sum } from "./ops/arithmetic.ts";
 import type { Tensor } from "./tensor.ts";
 
 /**
@@ -11,6 +11,11 @@ import type { Tensor } from "./tensor.ts";
  * holding dL/dloss, 1 by default) and returns the gradient of each tensor in `wrt`.
  * Only paths that lead to `wrt` are differentiated, so a generator's step does not
  * pay for the discriminators' weight gradients.
+ *
+ * A tensor used several times (a GRU weight at every time step, a discriminator on real
+ * and fake clips) receives several gradients; they are kept until the tensor's turn and
+ * summed in one launch (in arrival order, so bit for bit as pairwise adds would), rather
+ * than one launch per extra use.
  */
 export function backward(loss: Tensor, wrt: Tensor[], seed: Tensor): Map<Tensor, Tensor> {
   const wanted = new Set(wrt);
@@ -38,30 +43,35 @@ export function backward(loss: Tensor, wrt: Tensor[], seed: Tensor): Map<Tensor,
     }
   };
   visit(loss);
-  const grads = new Map<Tensor, Tensor>([[loss, seed]]);
+  const pending = new Map<Tensor, Tensor[]>([[loss, [seed]]]);
+  /** The summed gradient of `t` (its parts are freed), or undefined when none arrived. */
+  const take = (t: Tensor): Tensor | undefined => {
+    const parts = pending.get(t);
+    if (!parts) return undefined;
+    pending.delete(t);
+    const g = sum(parts);
+    if (parts.length > 1) { for (const p of parts) if (p !== seed) p.dispose(); }
+    return g;
+  };
   for (let k = order.length - 1; k >= 0; k--) {
     const t = order[k];
-    const g = grads.get(t);
-    if (!g || !t.node || wanted.has(t)) continue;
+    if (!t.node || wanted.has(t) || !pending.has(t)) continue;
     const needed = t.node.inputs.map((x) => leads.get(x) === true && x.requiresGrad);
     if (!needed.some(Boolean)) continue;
+    const g = take(t)!;
     const ins = t.node.backward(g, needed);
-    grads.delete(t);
     if (g !== seed) g.dispose();
     t.node.inputs.forEach((x, i) => {
       const gi = ins[i];
       if (!gi || !needed[i]) return;
-      const prev = grads.get(x);
-      if (prev) {
-        grads.set(x, add(prev, gi));
-        prev.dispose();
-        gi.dispose();
-      } else grads.set(x, gi);
+      const parts = pending.get(x);
+      if (parts) parts.push(gi);
+      else pending.set(x, [gi]);
     });
   }
   const out = new Map<Tensor, Tensor>();
   for (const w of wrt) {
-    const g = grads.get(w);
+    const g = take(w);
     if (g) out.set(w, g);
   }
   return out;

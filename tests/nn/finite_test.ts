@@ -59,3 +59,21 @@ Deno.test("counters start again from zero after reset", async () => {
   assertEquals([...await counter.read()], [3]);
   rt.pool.release(buffer);
 });
+
+Deno.test("several ranges of different sizes are counted together, in more than one launch", async () => {
+  const counter = new NonFiniteCounter(2);
+  const sizes = [5, 4097, 1, 300, 70001, 2, 9, 4095, 17], buffers: GPUBuffer[] = [];
+  let want = 0;
+  const ranges = sizes.map((n, k) => {
+    const data = values(n, k % 4, 20 + k);
+    want += countRef(data);
+    const buffer = rt.pool.acquire(data.byteLength, true);
+    buffers.push(buffer);
+    rt.write({ buffer, offset: 0, size: data.byteLength }, data);
+    return { buffer, offset: 0, size: data.byteLength };
+  });
+  counter.reset();
+  counter.count(ranges, 1);
+  assertEquals([...await counter.read()], [0, want]);
+  for (const b of buffers) rt.pool.release(b);
+});

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { axpby } from "../../../kernels/elementwise.ts";
+import { axpby, sumInputs } from "../../../kernels/elementwise.ts";
+import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launchFlat } from "./launch.ts";
 
@@ -34,4 +35,27 @@ export function scale(x: Tensor, alpha: number): Tensor {
     return record(v, [x], "identity", (dy) => [scale(dy, 1)]);
   }
   return addScaled(x, x, alpha, 0);
+}
+
+/**
+ * The sum of same-shaped tensors, left to right, in as few launches as the device's
+ * storage-binding limit allows (bit for bit a chain of {@linkcode add}s). Not recorded
+ * for differentiation: autograd uses it to accumulate gradients.
+ */
+export function sum(ts: Tensor[]): Tensor {
+  if (ts.length === 0) throw new Error("sum: no tensors");
+  for (const t of ts) sameShape(ts[0], t, "sum");
+  if (ts.length === 1) return ts[0];
+  // One binding is the output; partial sums are carried as the next launch's first input.
+  const most = Math.min(8, runtime().device.limits.maxStorageBuffersPerShaderStage) - 1;
+  let acc = ts[0], next = 1;
+  while (next < ts.length) {
+    const inputs = [acc, ...ts.slice(next, next + most - 1)];
+    next += inputs.length - 1;
+    const y = Tensor.empty(acc.shape);
+    launchFlat("sum", cached(sumInputs, y.size, inputs.length), [...inputs, y], y.size);
+    if (acc !== ts[0]) acc.dispose();
+    acc = y;
+  }
+  return acc;
 }

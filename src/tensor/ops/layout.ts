@@ -3,7 +3,14 @@
  *
  * @module
  */
-import { axisCopy, permute as permuteKernel } from "../../../kernels/layout.ts";
+import {
+  axisCopy,
+  broadcastAxis,
+  concatInputs,
+  permute as permuteKernel,
+  sumAxis,
+} from "../../../kernels/layout.ts";
+import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launchFlat } from "./launch.ts";
 
@@ -28,7 +35,6 @@ function copyAlong(
   srcStart: number,
   dstStart: number,
   count: number,
-  accumulate = false,
 ): void {
   const v = view(x.shape, axis);
   const code = cached(
@@ -37,7 +43,6 @@ function copyAlong(
     { axis: x.shape[axis], start: srcStart },
     { axis: y.shape[axis], start: dstStart },
     count,
-    accumulate,
   );
   launchFlat("axis_copy", code, [x, y], v.outer * count * v.inner);
 }
@@ -62,8 +67,16 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   const starts: number[] = [];
   for (const x of xs) {
     starts.push(at);
-    copyAlong(x, y, ax, 0, at, x.shape[ax]);
     at += x.shape[ax];
+  }
+  // As many inputs per launch as the device binds (one binding is the output).
+  const most = Math.min(8, runtime().device.limits.maxStorageBuffersPerShaderStage) - 1;
+  const v = view(shape, ax);
+  for (let k = 0; k < xs.length; k += most) {
+    const group = xs.slice(k, k + most), sizes = group.map((x) => x.shape[ax]);
+    const n = v.outer * sizes.reduce((a, b) => a + b, 0) * v.inner;
+    const code = cached(concatInputs, v, sizes, { axis: shape[ax], start: starts[k] });
+    launchFlat("concat", code, [...group, y], n);
   }
   return record(y, xs, "concat", (dy, need) =>
     xs.map((x, i) => {
@@ -104,11 +117,12 @@ export function repeat(x: Tensor, axis: number, times: number): Tensor {
   const shape = [...x1.shape];
   shape[ax] = times;
   const y = Tensor.empty(shape);
-  for (let t = 0; t < times; t++) copyAlong(x1, y, ax, 0, t, 1);
+  const v = view(shape, ax);
+  launchFlat("repeat", cached(broadcastAxis, v, times), [x1, y], y.size);
   return record(y, [x], "repeat", (dy) => {
-    const dx = Tensor.zeros(x1.shape);
-    for (let t = 0; t < times; t++) copyAlong(dy, dx, ax, t, 0, 1, true);
-    return [dx.reshape(x.shape)];
+    const dx = Tensor.empty(x.shape);
+    launchFlat("repeat_backward", cached(sumAxis, v, times), [dy, dx], dx.size);
+    return [dx];
   });
 }
 
