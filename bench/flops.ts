@@ -32,6 +32,7 @@ import {
   videoDiscriminatorLayers,
 } from "../src/mocogan/layers.ts";
 import type { Layer } from "../src/nn/sequential.ts";
+import { numel } from "../src/tensor/numel.ts";
 
 /** Forward FLOPs of the GEMM layers of one network, in order, for a given batch. */
 export interface LayerFlops {
@@ -48,16 +49,16 @@ export function layerFlops(layers: Layer[], batch: number, spatial: number[]): L
   for (const l of layers) {
     if (l.kind === "conv") {
       dims = dims.map((d, i) => Math.floor((d + 2 * l.pad - l.kernel[i]) / l.stride) + 1);
-      const k = l.kernel.reduce((a, b) => a * b, 1);
-      const positions = dims.reduce((a, b) => a * b, 1);
+      const k = numel(l.kernel);
+      const positions = numel(dims);
       out.push({
         name: `conv ${l.cin}→${l.cout} k${l.kernel.join("x")}`,
         forward: 2 * batch * positions * l.cout * l.cin * k,
       });
     } else if (l.kind === "convTranspose") {
       // Every input position scatters cin·cout·k products.
-      const k = l.kernel.reduce((a, b) => a * b, 1);
-      const positions = dims.reduce((a, b) => a * b, 1);
+      const k = numel(l.kernel);
+      const positions = numel(dims);
       out.push({
         name: `convT ${l.cin}→${l.cout} k${l.kernel.join("x")}`,
         forward: 2 * batch * positions * l.cin * l.cout * k,

@@ -21,9 +21,9 @@ import {
   decode3,
   inside,
   pow2AtLeast,
-  prod,
   splitOutput,
 } from "./conv_geometry.ts";
+import { numel } from "../src/tensor/numel.ts";
 
 /** Columns per invocation. */
 const TN = 16;
@@ -54,7 +54,7 @@ interface DirectForm {
 }
 
 function forward(g: ConvGeometry, bias: boolean): DirectForm {
-  const os = prod(g.outSize), is = prod(g.inSize), kv = prod(g.kernel);
+  const os = numel(g.outSize), is = numel(g.inSize), kv = numel(g.kernel);
   const [KD, KH, KW] = g.kernel, [, IH, IW] = g.inSize;
   const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
   const cols = (f: (j: number) => string) => COLS.map(f).join("\n      ");
@@ -96,7 +96,7 @@ function data(g: ConvGeometry): DirectForm {
   const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
   const q = g.inSize.map((s, i) => ceilDiv(s, g.stride[i]));
   const J = g.kernel.map((s, i) => ceilDiv(s, g.stride[i]));
-  const qv = prod(q), kv = prod(g.kernel), os = prod(g.outSize), is = prod(g.inSize);
+  const qv = numel(q), kv = numel(g.kernel), os = numel(g.outSize), is = numel(g.inSize);
   const [KD, KH, KW] = g.kernel, [, OH, OW] = g.outSize, [, IH, IW] = g.inSize;
   const phase = `let rd = i32(z / ${
     sh * sw
@@ -151,7 +151,7 @@ function data(g: ConvGeometry): DirectForm {
 }
 
 function weight(g: ConvGeometry): DirectForm {
-  const os = prod(g.outSize), is = prod(g.inSize), kv = prod(g.kernel);
+  const os = numel(g.outSize), is = numel(g.inSize), kv = numel(g.kernel);
   const [OD, OH, OW] = g.outSize, [, IH, IW] = g.inSize;
   const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
   const n = g.cin * kv;

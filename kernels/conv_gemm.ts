@@ -25,9 +25,9 @@ import {
   decode3,
   inside,
   pow2AtLeast,
-  prod,
   splitOutput,
 } from "./conv_geometry.ts";
+import { numel } from "../src/tensor/numel.ts";
 
 /** Tile shape of one launch. */
 export interface GemmTiles {
@@ -100,9 +100,9 @@ interface Form {
 }
 
 function forwardForm(g: ConvGeometry, bias: boolean): Form {
-  const os = prod(g.outSize), kv = prod(g.kernel), k = g.cin * kv;
+  const os = numel(g.outSize), kv = numel(g.kernel), k = g.cin * kv;
   const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
-  const is = prod(g.inSize);
+  const is = numel(g.inSize);
   return {
     m: g.cout,
     n: g.batch * os,
@@ -129,8 +129,8 @@ function dataForm(g: ConvGeometry): Form {
   const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
   const q = g.inSize.map((s, i) => ceilDiv(s, g.stride[i]));
   const j = g.kernel.map((s, i) => ceilDiv(s, g.stride[i]));
-  const qv = prod(q), jv = prod(j), kv = prod(g.kernel), os = prod(g.outSize);
-  const is = prod(g.inSize);
+  const qv = numel(q), jv = numel(j), kv = numel(g.kernel), os = numel(g.outSize);
+  const is = numel(g.inSize);
   // The stride phase (rd, rh, rw) and the first tap that reaches it (kd0, kh0, kw0) are
   // the workgroup's, set once in main; each staged element decodes only its own output
   // channel, tap and position.
@@ -171,7 +171,7 @@ var<private> kd0: i32; var<private> kh0: i32; var<private> kw0: i32;`,
 }
 
 function weightForm(g: ConvGeometry): Form {
-  const os = prod(g.outSize), kv = prod(g.kernel), is = prod(g.inSize);
+  const os = numel(g.outSize), kv = numel(g.kernel), is = numel(g.inSize);
   const [sd, sh, sw] = g.stride, [pd, ph, pw] = g.pad;
   const n = g.cin * kv;
   return {

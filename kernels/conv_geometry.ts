@@ -46,8 +46,6 @@ export interface ConvGemmPlan {
   reduceThreads: number;
 }
 
-/** Product of sizes. */
-export const prod = (a: readonly number[]): number => a.reduce((x, y) => x * y, 1);
 /** ⌈a / b⌉. */
 export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 /** The smallest power of two ≥ v (at least 1). */

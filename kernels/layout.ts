@@ -5,6 +5,7 @@
  * @module
  */
 import { bindings, flatMain } from "./common.ts";
+import { numel } from "../src/tensor/numel.ts";
 
 /** A tensor viewed as (outer, axis, inner) around one axis. */
 export interface AxisView {
@@ -39,8 +40,8 @@ ${flatMain(total)}
 /** y = x.permute(perm) for a contiguous x of `shape`. Bindings: X, Y. */
 export function permute(shape: readonly number[], perm: readonly number[]): string {
   const outShape = perm.map((p) => shape[p]);
-  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const total = shape.reduce((a, b) => a * b, 1);
+  const inStrides = shape.map((_, i) => numel(shape.slice(i + 1)));
+  const total = numel(shape);
   // Walk the output index from the innermost dimension, adding the input stride of the
   // source dimension each output dimension came from.
   const lines: string[] = [];

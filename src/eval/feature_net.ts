@@ -24,6 +24,7 @@ import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import { ClipSampler } from "../video/clip_sampler.ts";
 import type { VideoSet } from "../video/video_set.ts";
 import { checkClips, type Clips, pixel255 } from "./clips.ts";
+import { numel } from "../tensor/numel.ts";
 
 /** The architecture and task of a {@linkcode FeatureNet}. */
 export interface FeatureNetSpec {
@@ -216,7 +217,7 @@ export class FeatureNet {
     const buffers = [...this.#net.bufferSpecs.values()];
     for (const s of [...slots, ...buffers]) {
       const e = sd[s.name];
-      if (!e || e.data.length !== s.shape.reduce((a, b) => a * b, 1)) {
+      if (!e || e.data.length !== numel(s.shape)) {
         throw new RangeError(`feature network tensor ${s.name} is missing or misshapen`);
       }
     }

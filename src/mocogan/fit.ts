@@ -13,6 +13,7 @@ import {
   imageGeneratorLayers,
   videoDiscriminatorLayers,
 } from "./layers.ts";
+import { numel } from "../tensor/numel.ts";
 
 /**
  * A bound on the split-K scratch of any convolution launch, whatever the batch: the
@@ -24,8 +25,7 @@ export const MAX_SPLIT_SCRATCH_BYTES = 4 * 512 * 64 * 64;
 
 /** The most floats of one sample among `input` and every layer's output. */
 function largest(layers: Layer[], input: number[]): number {
-  const size = (s: number[]) => s.reduce((a, b) => a * b, 1);
-  return Math.max(size(input), ...layerShapes(layers, input).map(size));
+  return Math.max(numel(input), ...layerShapes(layers, input).map(numel));
 }
 
 /** The largest tensor (floats) the image generator makes per generated frame. */

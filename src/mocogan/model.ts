@@ -37,6 +37,7 @@ import {
   decodeCheckpoint,
   loadCheckpointInto,
 } from "./checkpoint.ts";
+import { numel } from "../tensor/numel.ts";
 
 /** The random draws of one training iteration, all flat and row-major. */
 export interface TrainInputs {
@@ -356,7 +357,7 @@ export class MoCoGAN {
   /** Uploads `data`, or draws standard normal noise on the GPU when it is absent. */
   #input(data: Float32Array | undefined, shape: number[], what: string): Tensor {
     if (!data) return this.rng.noise(shape);
-    const n = shape.reduce((a, b) => a * b, 1);
+    const n = numel(shape);
     if (data.length !== n) {
       throw new RangeError(`${what} has ${data.length} values; expected ${n} for shape [${shape}]`);
     }

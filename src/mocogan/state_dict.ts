@@ -4,6 +4,8 @@
  * @module
  */
 
+import { numel } from "../tensor/numel.ts";
+
 /** Tensors by state-dict name (`image_generator.main.0.weight`, `adam/step`, ...). */
 export type StateDict = Record<string, Float32Array>;
 
@@ -28,7 +30,6 @@ export function checkStateDict(
   given: Record<string, number[]> = {},
 ): boolean {
   const withAdam = Object.keys(sd).some((k) => k.startsWith("adam/"));
-  const numel = (s: number[]) => s.reduce((a, b) => a * b, 1);
   for (const [name, shape] of expected) {
     if (name.startsWith("adam/") && !withAdam) continue;
     const t = sd[name];

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Rng } from "./random.ts";
+import { numel } from "../tensor/numel.ts";
 
 /** How a parameter is initialised. */
 export type Init =
@@ -17,13 +18,13 @@ export type Init =
  * convolutions shape[1] is the output channels, as in PyTorch).
  */
 export function defaultWeightInit(shape: readonly number[]): Init {
-  const fanIn = shape.slice(1).reduce((a, b) => a * b, 1);
+  const fanIn = numel(shape.slice(1));
   return { kind: "uniform", bound: 1 / Math.sqrt(fanIn) };
 }
 
 /** Xavier-uniform for a (fan_out, fan_in, ...) weight. */
 export function xavierInit(shape: readonly number[]): Init {
-  const rf = shape.slice(2).reduce((a, b) => a * b, 1);
+  const rf = numel(shape.slice(2));
   return { kind: "uniform", bound: Math.sqrt(6 / (shape[0] * rf + shape[1] * rf)) };
 }
 

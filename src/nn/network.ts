@@ -11,6 +11,7 @@ import { type Init, materialise } from "./init.ts";
 import type { NonFiniteCounter } from "./finite.ts";
 import { FlatBuffer, layout } from "./param_store.ts";
 import type { Rng } from "./random.ts";
+import { numel } from "../tensor/numel.ts";
 
 /** A parameter or buffer declaration. */
 export interface StateSpec {
@@ -132,8 +133,4 @@ export class Network {
       .map((b) => ({ buffer: b.buffer, offset: 0, size: b.length * 4 }));
     counter.count([...flat, ...[...this.buffers.values()].map((t) => t.range())], slot);
   }
-}
-
-function numel(s: number[]): number {
-  return s.reduce((a, b) => a * b, 1);
 }

@@ -6,6 +6,7 @@
  */
 import { runtime } from "../gpu/runtime.ts";
 import { Storage, Tensor } from "../tensor/tensor.ts";
+import { numel } from "../tensor/numel.ts";
 
 /** Slots start at multiples of 64 floats: 256 bytes, the largest storage offset alignment. */
 const ALIGN = 64;
@@ -84,7 +85,7 @@ export function layout(shapes: [string, number[]][]): { slots: Map<string, Slot>
   const slots = new Map<string, Slot>();
   let at = 0;
   for (const [name, shape] of shapes) {
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = numel(shape);
     slots.set(name, { name, shape, offset: at, size });
     at += Math.ceil(size / ALIGN) * ALIGN;
   }

@@ -11,6 +11,7 @@ import { conv, convTranspose, linear } from "../tensor/ops/conv.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { defaultWeightInit } from "./init.ts";
 import type { Network, NetworkBuilder } from "./network.ts";
+import { numel } from "../tensor/numel.ts";
 
 /** One layer of a stack. */
 export type Layer =
@@ -117,7 +118,7 @@ export function layerShapes(layers: Layer[], input: number[]): number[][] {
         x = [l.cout, ...x.slice(1).map((s, i) => (s - 1) * l.stride - 2 * l.pad + l.kernel[i])];
         break;
       case "flatten":
-        x = [x.reduce((a, b) => a * b, 1)];
+        x = [numel(x)];
         break;
       case "linear":
         x = [l.out];

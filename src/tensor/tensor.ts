@@ -5,6 +5,7 @@
  * @module
  */
 import { type BufferRange, runtime } from "../gpu/runtime.ts";
+import { numel } from "./numel.ts";
 
 /** Reference-counted GPU memory shared by a tensor and its views. */
 export class Storage implements BufferRange {
@@ -97,11 +98,6 @@ export function noGrad<T>(fn: () => T): T {
 /** Whether new ops record gradient nodes. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
-}
-
-/** Number of elements of a shape. */
-export function numel(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
 }
 
 /** A float32 tensor in GPU memory. */

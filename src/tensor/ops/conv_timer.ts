@@ -7,7 +7,7 @@
  * @module
  */
 import type { ConvGemmMode, ConvGeometry } from "../../../kernels/conv_geometry.ts";
-import { prod } from "../../../kernels/conv_geometry.ts";
+import { numel } from "../numel.ts";
 import type { Runtime } from "../../gpu/runtime.ts";
 import { type ConvTimer, type ConvVariant, planConv } from "./conv_choice.ts";
 
@@ -16,8 +16,8 @@ const RUNS = 3;
 
 /** Floats of each binding of a form's main kernel, in binding order (see `planConvGemm`). */
 function bindingFloats(mode: ConvGemmMode, g: ConvGeometry): [number, number, number] {
-  const w = g.cout * g.cin * prod(g.kernel);
-  const x = g.batch * g.cin * prod(g.inSize), y = g.batch * g.cout * prod(g.outSize);
+  const w = g.cout * g.cin * numel(g.kernel);
+  const x = g.batch * g.cin * numel(g.inSize), y = g.batch * g.cout * numel(g.outSize);
   return mode === "forward" ? [w, x, y] : mode === "data" ? [w, y, x] : [y, x, w];
 }
 

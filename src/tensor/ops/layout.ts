@@ -13,11 +13,12 @@ import {
 import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launchFlat } from "./launch.ts";
+import { numel } from "../numel.ts";
 
 function view(shape: readonly number[], axis: number) {
   return {
-    outer: shape.slice(0, axis).reduce((a, b) => a * b, 1),
-    inner: shape.slice(axis + 1).reduce((a, b) => a * b, 1),
+    outer: numel(shape.slice(0, axis)),
+    inner: numel(shape.slice(axis + 1)),
   };
 }
 

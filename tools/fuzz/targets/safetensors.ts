@@ -22,6 +22,7 @@ import {
 } from "../mutate.ts";
 import { type FuzzCase, type FuzzTarget, invariant } from "../target.ts";
 import { checkConfig } from "./config.ts";
+import { numel } from "../../../src/tensor/numel.ts";
 
 const CONFIG = {
   imageSize: 32,
@@ -187,7 +188,7 @@ async function run(c: FuzzCase, env: { dir: string }): Promise<unknown> {
   if (c.params.path === undefined) {
     const { tensors } = parseSafetensors(c.bytes, { source: "fuzz.safetensors" });
     for (const [k, t] of Object.entries(tensors)) {
-      const n = t.shape.reduce((a, b) => a * b, 1);
+      const n = numel(t.shape);
       invariant(t.data.length === n, `tensor ${k}: ${t.data.length} values for shape ${t.shape}`);
     }
     parsed = tensors;
