@@ -8,7 +8,9 @@
  *
  * @module
  */
+import { chooseConvKernelsForDeno } from "../src/gpu/conv_choice_file.ts";
 import { getRuntime } from "../src/gpu/runtime.ts";
+import { convVariant } from "../src/tensor/ops/conv.ts";
 import type { MoCoGANConfig } from "../src/mocogan/config.ts";
 import { MoCoGAN, type TrainInputs, type TrainLosses } from "../src/mocogan/model.ts";
 import { Rng } from "../src/nn/random.ts";
@@ -75,6 +77,8 @@ export interface PresetResult {
   rssBytes: number;
   /** Per-kernel profile of one extra step, with `--profile`. */
   profile?: KernelProfile;
+  /** The convolution kernel variant per form (measured, read back or forced). */
+  convKernels: Record<"forward" | "data" | "weight", string>;
 }
 
 /** Median of a non-empty list. */
@@ -121,6 +125,7 @@ export async function benchPreset(
 ): Promise<PresetResult> {
   const counter = installWebGpuCounter();
   const rt = await getRuntime();
+  await chooseConvKernelsForDeno();
   const model = await MoCoGAN.create(config, { seed: opts.seed });
   const c = model.config;
   const x = syntheticInputs(c, opts.seed + 1);
@@ -179,6 +184,11 @@ export async function benchPreset(
     peakGpuBytes: rt.pool.peakBytes,
     allocatedGpuBytes: rt.pool.allocatedBytes,
     rssBytes: Deno.memoryUsage().rss,
+    convKernels: {
+      forward: convVariant("forward"),
+      data: convVariant("data"),
+      weight: convVariant("weight"),
+    },
   };
   if (opts.profile) {
     // After every timed figure: profiling splits passes and changes the timings.

@@ -49,14 +49,26 @@ export interface ConvGemmOptions {
   bias?: boolean;
   /** Workgroups to aim for when choosing K splits (more on big GPUs). */
   targetGroups?: number;
+  /**
+   * Register block per thread: 4 x 4 (tiles up to 64 x 64), or 8 x 8 (`wide`, tiles up
+   * to 128 x 128 in 16 KiB of workgroup memory), which reads each staged value for twice
+   * as many multiply-adds and suits GPUs with many registers.
+   */
+  wide?: boolean;
 }
 
-/** Picks tiles for an M x N output: big square tiles when both sides are large. */
-export function chooseTiles(m: number, n: number): GemmTiles {
-  const bm = Math.min(64, Math.max(4, pow2AtLeast(m)));
-  const bn = Math.min(64, Math.max(16, pow2AtLeast(n)));
-  return { bm, bn, bk: 16, tm: Math.min(4, bm), tn: 4 };
+/**
+ * Picks tiles for an M x N output: big square tiles when both sides are large, with
+ * `block` x `block` accumulators per thread.
+ */
+export function chooseTiles(m: number, n: number, block = 4): GemmTiles {
+  const bm = Math.min(16 * block, Math.max(4, pow2AtLeast(m)));
+  const bn = Math.min(16 * block, Math.max(16, pow2AtLeast(n)));
+  return { bm, bn, bk: 16, tm: Math.min(block, bm), tn: Math.min(block, bn) };
 }
+
+/** Workgroup memory bytes of `planConvGemm`'s widest tiles with `wide`. */
+export const WIDE_WORKGROUP_BYTES = 16 * (128 + 128) * 4;
 
 /** WGSL that is true when (d, h, w) with prefix p lies inside `dims`. */
 const insideP = (p: string, dims: readonly number[]) => inside(`${p}d`, `${p}h`, `${p}w`, dims);
@@ -75,6 +87,12 @@ interface Form {
   bKFast: boolean;
   read: string[];
   write: string[];
+  /**
+   * Statements in `main` once `zPhase` is known, setting the `var<private>` values that
+   * `helpers` declares: what depends only on the workgroup, worked out once rather than
+   * by every staged element.
+   */
+  setup: string;
   helpers: string;
   loadA: string;
   loadB: string;
@@ -94,6 +112,7 @@ function forwardForm(g: ConvGeometry, bias: boolean): Form {
     bKFast: false,
     read: bias ? ["W", "X", "BIAS"] : ["W", "X"],
     write: ["Y"],
+    setup: "",
     helpers: "",
     loadA: `return W[m * ${k}u + k];`,
     loadB: `let b = n / ${os}u; let o = n % ${os}u; ${decode3("o", "o", g.outSize)}
@@ -112,15 +131,17 @@ function dataForm(g: ConvGeometry): Form {
   const j = g.kernel.map((s, i) => ceilDiv(s, g.stride[i]));
   const qv = prod(q), jv = prod(j), kv = prod(g.kernel), os = prod(g.outSize);
   const is = prod(g.inSize);
-  // Shared by both loaders: the phase (from z), the output channel and the kernel tap.
+  // The stride phase (rd, rh, rw) and the first tap that reaches it (kd0, kh0, kw0) are
+  // the workgroup's, set once in main; each staged element decodes only its own output
+  // channel, tap and position.
+  const setup = `rd = i32(zPhase / ${sh * sw}u); rh = i32((zPhase / ${sw}u) % ${sh}u);
+  rw = i32(zPhase % ${sw}u);
+  kd0 = (rd + ${pd}) % ${sd}; kh0 = (rh + ${ph}) % ${sh}; kw0 = (rw + ${pw}) % ${sw};`;
   const tap = `let co = k / ${jv}u; let jj = k % ${jv}u; ${decode3("jj", "j", j)}
-  let rd = i32(z / ${sh * sw}u); let rh = i32((z / ${sw}u) % ${sh}u); let rw = i32(z % ${sw}u);
-  let kd = (rd + ${pd}) % ${sd} + ${sd} * jd; let kh = (rh + ${ph}) % ${sh} + ${sh} * jh;
-  let kw = (rw + ${pw}) % ${sw} + ${sw} * jw;
+  let kd = kd0 + ${sd} * jd; let kh = kh0 + ${sh} * jh; let kw = kw0 + ${sw} * jw;
   if (kd >= ${g.kernel[0]} || kh >= ${g.kernel[1]} || kw >= ${g.kernel[2]}) { return 0.0; }`;
   const pos = `let b = n / ${qv}u; let qq = n % ${qv}u; ${decode3("qq", "q", q)}
-  let rd2 = i32(z / ${sh * sw}u); let rh2 = i32((z / ${sw}u) % ${sh}u); let rw2 = i32(z % ${sw}u);
-  let id = qd * ${sd} + rd2; let ih = qh * ${sh} + rh2; let iw = qw * ${sw} + rw2;`;
+  let id = qd * ${sd} + rd; let ih = qh * ${sh} + rh; let iw = qw * ${sw} + rw;`;
   return {
     m: g.cin,
     n: g.batch * qv,
@@ -130,7 +151,9 @@ function dataForm(g: ConvGeometry): Form {
     bKFast: false,
     read: ["W", "DY"],
     write: ["DX"],
-    helpers: "",
+    setup,
+    helpers: `var<private> rd: i32; var<private> rh: i32; var<private> rw: i32;
+var<private> kd0: i32; var<private> kh0: i32; var<private> kw0: i32;`,
     loadA: `${tap}
   return W[(co * ${g.cin}u + m) * ${kv}u + u32((kd * ${g.kernel[1]} + kh) * ${g.kernel[2]} + kw)];`,
     loadB: `${tap}
@@ -160,6 +183,7 @@ function weightForm(g: ConvGeometry): Form {
     bKFast: true,
     read: ["DY", "X"],
     write: ["DW"],
+    setup: "",
     helpers: "",
     loadA: `let b = k / ${os}u; let o = k % ${os}u;
   return DY[(b * ${g.cout}u + m) * ${os}u + o];`,
@@ -189,7 +213,7 @@ export function planConvGemm(
     : mode === "data"
     ? dataForm(g)
     : weightForm(g);
-  const t = chooseTiles(form.m, form.n);
+  const t = chooseTiles(form.m, form.n, opts.wide ? 8 : 4);
   const tiles = ceilDiv(form.m, t.bm) * ceilDiv(form.n, t.bn) * form.zPhases;
   let splits = 1;
   if (mode !== "data") {
@@ -236,6 +260,7 @@ const N = ${f.n}u;
 const K = ${f.k}u;
 var<workgroup> As: array<f32, ${t.bk * t.bm}>;
 var<workgroup> Bs: array<f32, ${t.bk * t.bn}>;
+${f.helpers}
 fn loadA(m: u32, k: u32, z: u32) -> f32 {
   ${f.loadA}
 }
@@ -251,6 +276,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let n0 = wid.x * ${t.bn}u;
   let zPhase = wid.z % ${f.zPhases}u;
   let zSplit = wid.z / ${f.zPhases}u;
+  ${f.setup}
   let kBegin = zSplit * ${kChunk}u;
   let kEnd = min(K, kBegin + ${kChunk}u);
   let tx = lid % ${tx}u;

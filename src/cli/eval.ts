@@ -18,6 +18,7 @@ import { checkpointConfig } from "./generate.ts";
 import { EVAL_HELP } from "./help.ts";
 import { ProgressLine } from "./progress.ts";
 import { type DataSettings, exists, RunDir } from "./run_dir.ts";
+import { chooseConvKernelsForDeno } from "../gpu/conv_choice_file.ts";
 
 /** The flags `eval` accepts. */
 export const EVAL_FLAGS: FlagSpec = {
@@ -92,6 +93,7 @@ export async function evaluate(args: string[]): Promise<number> {
         `${set.categories.length}; no motion-control score`,
     );
   }
+  await chooseConvKernelsForDeno();
   const model = await MoCoGAN.create(config, { seed });
   await loadCheckpointInto(model, ckpt, { weightsOnly: true });
   const evaluator = await Evaluator.create(model, set, {

@@ -30,6 +30,7 @@ import { GENERATE_HELP } from "./help.ts";
 import { drawLatents, type Latents, readLatents, saveLatents } from "./latents.ts";
 import { exists } from "./run_dir.ts";
 import { listenForStop } from "./signals.ts";
+import { chooseConvKernelsForDeno } from "../gpu/conv_choice_file.ts";
 
 /** The flags `generate` accepts. */
 export const GENERATE_FLAGS: FlagSpec = {
@@ -90,6 +91,7 @@ export async function generate(args: string[]): Promise<number> {
   const ckpt = await readCheckpoint(path);
   const config = await checkpointConfig(ckpt, flags, path);
   const seed = intFlag(flags, "seed", 0) ?? crypto.getRandomValues(new Uint32Array(1))[0];
+  await chooseConvKernelsForDeno();
   const model = await MoCoGAN.create(config, { seed });
   await loadCheckpointInto(model, ckpt, { weightsOnly: true, source: path });
   const frames = intFlag(flags, "frames", 1) ?? 2 * config.videoLength;

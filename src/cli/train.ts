@@ -33,6 +33,7 @@ import { type DataSettings, exists, RunDir, type RunSettings } from "./run_dir.t
 import { SampleWriter } from "./samples.ts";
 import { listenForStop } from "./signals.ts";
 import { TrainingEvaluation } from "./train_eval.ts";
+import { chooseConvKernelsForDeno } from "../gpu/conv_choice_file.ts";
 
 /** The flags `train` accepts. */
 export const TRAIN_FLAGS: FlagSpec = {
@@ -118,6 +119,7 @@ export async function train(args: string[]): Promise<number> {
   );
 
   await checkFits(config);
+  await chooseConvKernelsForDeno();
   const model = await MoCoGAN.create(config, { seed: plan.run.seed });
   const ckpt = plan.resume?.ckpt;
   if (ckpt) {

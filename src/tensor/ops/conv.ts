@@ -1,13 +1,22 @@
 /**
- * Convolution, transposed convolution and linear layers, all on the one implicit-GEMM
- * kernel family of `kernels/conv_gemm.ts`.
+ * Convolution, transposed convolution and linear layers, all on the implicit-GEMM kernel
+ * variants of `conv_choice.ts` (direct loops or tiles), the fastest measured per form.
  *
  * @module
  */
-import type { ConvGeometry } from "../../../kernels/conv_geometry.ts";
-import { planConvGemm } from "../../../kernels/conv_gemm.ts";
-import { planConvDirect } from "../../../kernels/conv_direct.ts";
-import { runtime } from "../../gpu/runtime.ts";
+import type { ConvGemmMode, ConvGeometry } from "../../../kernels/conv_geometry.ts";
+import { getRuntime, runtime } from "../../gpu/runtime.ts";
+import {
+  choiceKey,
+  type ConvChoice,
+  type ConvChoiceStore,
+  type ConvTimer,
+  type ConvVariant,
+  defaultChoice,
+  planConv,
+  resolveChoice,
+} from "./conv_choice.ts";
+import { deviceConvTimer } from "./conv_timer.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launch } from "./launch.ts";
 import { channelSum } from "./reduce.ts";
@@ -36,38 +45,65 @@ function spatialOpt(v: number | number[] | undefined, dims: number, dflt: number
 }
 
 /**
- * Which convolution kernels to use: `auto` takes direct loops on lavapipe (see
- * `GpuContext.directConv`) and the tiled GEMM with workgroup memory elsewhere; tests set
- * each to check both everywhere.
+ * Which convolution kernels to use: `auto` takes the variant measured fastest on the
+ * adapter for each form (see {@linkcode chooseConvKernels}; before that, the one measured
+ * fastest on adapters of its kind), or a variant forces it everywhere (tests check each).
  */
-export type ConvKernel = "auto" | "tiled" | "direct";
+export type ConvKernel = "auto" | ConvVariant;
 
 let convKernel: ConvKernel = "auto";
+const measured = new Map<string, ConvChoice>();
+let store: ConvChoiceStore | undefined;
 
 /** Selects the convolution kernels (see {@linkcode ConvKernel}). */
 export function setConvKernel(kind: ConvKernel): void {
   convKernel = kind;
 }
 
+/** Where {@linkcode chooseConvKernels} keeps its measurements between runs (none: memory only). */
+export function setConvChoiceStore(s: ConvChoiceStore | undefined): void {
+  store = s;
+}
+
+/**
+ * Measures which kernel variant is fastest for each convolution form on this adapter,
+ * once per adapter and kernel set (read back from the store after the first time), and
+ * uses it from then on. Does nothing while a variant is forced.
+ *
+ * @param timer Times one variant (the device's own timer unless given; tests pass a fake).
+ * @returns The choice now in use, or undefined while a variant is forced.
+ */
+export async function chooseConvKernels(timer?: ConvTimer): Promise<ConvChoice | undefined> {
+  if (convKernel !== "auto") return undefined;
+  const rt = await getRuntime();
+  return await resolveChoice(rt.gpu, timer ?? deviceConvTimer(rt), measured, store);
+}
+
+/** Forgets the choices measured in this process (tests). */
+export function forgetConvChoices(): void {
+  measured.clear();
+}
+
+/** The variant that runs form `mode` now. */
+export function convVariant(mode: ConvGemmMode): ConvVariant {
+  if (convKernel !== "auto") return convKernel;
+  const gpu = runtime().gpu;
+  return (measured.get(choiceKey(gpu.adapterName)) ?? defaultChoice(gpu))[mode];
+}
+
 /** Runs one GEMM plan (with its split-K reduction when planned) into `out`. */
 function runGemm(
-  mode: "forward" | "data" | "weight",
+  mode: ConvGemmMode,
   g: ConvGeometry,
   inputs: Tensor[],
   out: Tensor,
   opts: { bias?: Tensor } = {},
 ): void {
   const rt = runtime();
-  const direct = convKernel === "direct" || (convKernel === "auto" && rt.gpu.directConv);
-  const plan = cached(
-    direct ? planConvDirect : planConvGemm,
-    mode,
-    g,
-    {
-      bias: opts.bias !== undefined,
-      targetGroups: rt.gpu.isSoftware ? 16 : 512,
-    },
-  );
+  const plan = cached(planConv, convVariant(mode), mode, g, {
+    bias: opts.bias !== undefined,
+    targetGroups: rt.gpu.isSoftware ? 16 : 512,
+  });
   const label = `conv_${mode}`;
   if (plan.splits === 1) {
     launch(label, plan.code, [...inputs, ...(opts.bias ? [opts.bias] : []), out], plan.grid);

@@ -23,8 +23,8 @@ const CASES: { x: number[]; w: number[]; stride: number[]; padding: number[] }[]
   { x: [2, 70, 6, 6], w: [67, 70, 4, 4], stride: [2, 2], padding: [1, 1] },
 ];
 
-/** Both kernel families run everywhere: direct loops (CPU default) and tiled (GPU default). */
-const KERNELS: ConvKernel[] = ["direct", "tiled"];
+/** Every variant runs everywhere: direct loops (lavapipe's default), 4 x 4 and 8 x 8 tiles. */
+const KERNELS: ConvKernel[] = ["direct", "tiled", "wide"];
 
 for (const [i, s] of CASES.entries()) {
   for (const kernel of KERNELS) {
