@@ -20,6 +20,8 @@ export interface GpuLimits {
   maxBufferSize: number;
   /** Workgroup memory per workgroup. */
   maxComputeWorkgroupStorageSize: number;
+  /** Storage buffers one kernel may bind (bounds how many inputs one concat launch joins). */
+  maxStorageBuffersPerShaderStage: number;
 }
 
 /**
@@ -129,6 +131,7 @@ async function acquire(): Promise<GpuContext> {
       maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
       maxBufferSize: device.limits.maxBufferSize,
       maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
+      maxStorageBuffersPerShaderStage: device.limits.maxStorageBuffersPerShaderStage,
     },
     faults,
   };

@@ -3,7 +3,15 @@
  *
  * @module
  */
-import { axisCopy, permute as permuteKernel } from "../../../kernels/layout.ts";
+import {
+  axisBroadcast,
+  axisCopy,
+  axisJoin,
+  type AxisPart,
+  axisSum,
+  permute as permuteKernel,
+} from "../../../kernels/layout.ts";
+import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launchFlat } from "./launch.ts";
 
@@ -28,7 +36,6 @@ function copyAlong(
   srcStart: number,
   dstStart: number,
   count: number,
-  accumulate = false,
 ): void {
   const v = view(x.shape, axis);
   const code = cached(
@@ -37,7 +44,6 @@ function copyAlong(
     { axis: x.shape[axis], start: srcStart },
     { axis: y.shape[axis], start: dstStart },
     count,
-    accumulate,
   );
   launchFlat("axis_copy", code, [x, y], v.outer * count * v.inner);
 }
@@ -59,19 +65,38 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   shape[ax] = xs.reduce((s, x) => s + x.shape[ax], 0);
   const y = Tensor.empty(shape);
   let at = 0;
-  const starts: number[] = [];
-  for (const x of xs) {
-    starts.push(at);
-    copyAlong(x, y, ax, 0, at, x.shape[ax]);
-    at += x.shape[ax];
+  const parts: AxisPart[] = xs.map((x) => ({
+    size: x.shape[ax],
+    start: (at += x.shape[ax]) - x.shape[ax],
+  }));
+  joinAlong(y, xs, parts, ax, false);
+  return record(y, xs, "concat", (dy, need) => {
+    const dxs = xs.map((x, i) => (need[i] ? Tensor.empty(x.shape) : undefined));
+    const picked = dxs.flatMap((dx, i) => (dx ? [i] : []));
+    joinAlong(dy, picked.map((i) => dxs[i]!), picked.map((i) => parts[i]), ax, true);
+    return dxs;
+  });
+}
+
+/**
+ * Copies `tensors` into (or, with `split`, out of) their `parts` of `whole` along `axis`,
+ * as many per launch as the device lets one kernel bind.
+ */
+function joinAlong(
+  whole: Tensor,
+  tensors: Tensor[],
+  parts: AxisPart[],
+  axis: number,
+  split: boolean,
+): void {
+  const v = view(whole.shape, axis);
+  const per = runtime().gpu.limits.maxStorageBuffersPerShaderStage - 1;
+  for (let k = 0; k < tensors.length; k += per) {
+    const group = parts.slice(k, k + per), ts = tensors.slice(k, k + per);
+    const code = cached(axisJoin, v, whole.shape[axis], group, split);
+    const n = v.outer * group.reduce((s, p) => s + p.size, 0) * v.inner;
+    launchFlat("axis_join", code, split ? [whole, ...ts] : [...ts, whole], n);
   }
-  return record(y, xs, "concat", (dy, need) =>
-    xs.map((x, i) => {
-      if (!need[i]) return undefined;
-      const dx = Tensor.empty(x.shape);
-      copyAlong(dy, dx, ax, starts[i], 0, x.shape[ax]);
-      return dx;
-    }));
 }
 
 /** x[..., start:end, ...] along `axis` (a copy). */
@@ -104,11 +129,12 @@ export function repeat(x: Tensor, axis: number, times: number): Tensor {
   const shape = [...x1.shape];
   shape[ax] = times;
   const y = Tensor.empty(shape);
-  for (let t = 0; t < times; t++) copyAlong(x1, y, ax, 0, t, 1);
+  const v = view(x1.shape, ax);
+  launchFlat("broadcast", cached(axisBroadcast, v, times), [x, y], y.size);
   return record(y, [x], "repeat", (dy) => {
-    const dx = Tensor.zeros(x1.shape);
-    for (let t = 0; t < times; t++) copyAlong(dy, dx, ax, t, 0, 1, true);
-    return [dx.reshape(x.shape)];
+    const dx = Tensor.empty(x.shape);
+    launchFlat("axis_sum", cached(axisSum, v, times), [dy, dx], dx.size);
+    return [dx];
   });
 }
 

@@ -2,6 +2,7 @@ import { concat, permute, repeat, slice, stack } from "../../../src/tensor/ops/l
 import * as ref from "../../reference/shape_ops.ts";
 import { randnRef, type Ref, ref as mk } from "../../reference/util.ts";
 import { checkOp } from "../_gpu.ts";
+import { runtime } from "../../../src/gpu/runtime.ts";
 
 Deno.test("concat along each axis, with gradients", async () => {
   for (const axis of [0, 1, 2]) {
@@ -18,6 +19,26 @@ Deno.test("concat along each axis, with gradients", async () => {
       grads: { a: da, b: db },
     });
   }
+});
+
+Deno.test("concat of more inputs than one kernel binds, gradients for some of them", async () => {
+  // Two launches whatever the device's binding limit (32 on lavapipe).
+  const count = runtime().gpu.limits.maxStorageBuffersPerShaderStage + 2;
+  const sizes = Array.from({ length: count }, (_, k) => 1 + (k * 7) % 4);
+  const xs = sizes.map((n, k) => randnRef([2, n, 3], 20 + k));
+  const y = ref.concat(xs, 1);
+  const dy = randnRef(y.shape, 40);
+  const dxs = ref.concatBackward(xs.map((x) => x.shape), 1, dy);
+  const name = (k: number) => `x${k}`;
+  await checkOp({
+    label: `concat of ${count}`,
+    inputs: Object.fromEntries(xs.map((x, k) => [name(k), x])),
+    run: (t) => concat(sizes.map((_, k) => t[name(k)]), 1),
+    expected: y,
+    dy,
+    // Every third input is a constant, so the gradient launches skip parts.
+    grads: Object.fromEntries(dxs.flatMap((d, k) => (k % 3 === 1 ? [] : [[name(k), d]]))),
+  });
 });
 
 Deno.test("slice along each axis, with gradients", async () => {
