@@ -26,12 +26,13 @@ export interface GpuLimits {
 
 /**
  * What the kernels need at least: the tiled convolution stages 2 x 16 x 64 floats in
- * workgroup memory, reductions run 256 threads, Adam binds five buffers.
+ * workgroup memory, reductions run 256 threads, BatchNorm's backward binds eight buffers
+ * (the WebGPU default, so every adapter has it).
  */
 const KERNEL_NEEDS = {
   maxComputeWorkgroupStorageSize: 8192,
   maxComputeInvocationsPerWorkgroup: 256,
-  maxStorageBuffersPerShaderStage: 5,
+  maxStorageBuffersPerShaderStage: 8,
 } as const;
 
 /** The acquired adapter and device, with the limits that kernels must respect. */
