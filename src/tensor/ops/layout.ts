@@ -90,7 +90,8 @@ function joinAlong(
   split: boolean,
 ): void {
   const v = view(whole.shape, axis);
-  const per = runtime().gpu.limits.maxStorageBuffersPerShaderStage - 1;
+  // Capped so that a long list does not generate one enormous kernel per distinct list.
+  const per = Math.min(32, runtime().gpu.limits.maxStorageBuffersPerShaderStage) - 1;
   for (let k = 0; k < tensors.length; k += per) {
     const group = parts.slice(k, k + per), ts = tensors.slice(k, k + per);
     const code = cached(axisJoin, v, whole.shape[axis], group, split);

@@ -22,8 +22,8 @@ Deno.test("concat along each axis, with gradients", async () => {
 });
 
 Deno.test("concat of more inputs than one kernel binds, gradients for some of them", async () => {
-  // Two launches whatever the device's binding limit (32 on lavapipe).
-  const count = runtime().gpu.limits.maxStorageBuffersPerShaderStage + 2;
+  // Two launches whatever the device's binding limit (32 on lavapipe, and at most 32 used).
+  const count = Math.min(32, runtime().gpu.limits.maxStorageBuffersPerShaderStage) + 2;
   const sizes = Array.from({ length: count }, (_, k) => 1 + (k * 7) % 4);
   const xs = sizes.map((n, k) => randnRef([2, n, 3], 20 + k));
   const y = ref.concat(xs, 1);
