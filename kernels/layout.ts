@@ -36,6 +36,28 @@ ${flatMain(total)}
 }`;
 }
 
+/** y = x.permute(perm) for a contiguous x of `shape`. Bindings: X, Y. */
+export function permute(shape: readonly number[], perm: readonly number[]): string {
+  const outShape = perm.map((p) => shape[p]);
+  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const total = shape.reduce((a, b) => a * b, 1);
+  // Walk the output index from the innermost dimension, adding the input stride of the
+  // source dimension each output dimension came from.
+  const lines: string[] = [];
+  for (let d = outShape.length - 1; d >= 0; d--) {
+    lines.push(
+      `src += (rest % ${outShape[d]}u) * ${inStrides[perm[d]]}u; rest = rest / ${outShape[d]}u;`,
+    );
+  }
+  return `${bindings(["X"], ["Y"])}
+${flatMain(total)}
+  var rest = i;
+  var src = 0u;
+  ${lines.join("\n  ")}
+  Y[i] = X[src];
+}`;
+}
+
 /** A block along the axis of a larger tensor: its extent, and where it starts in the whole. */
 export interface AxisPart {
   /** Positions along the axis. */
@@ -47,9 +69,10 @@ export interface AxisPart {
 /**
  * Joins blocks into a whole along an axis in one launch, WHOLE[o, p.start + a, r] =
  * PART_k[o, a, r] for each part p (the k-th), or with `split` copies the other way, out of
- * the whole into each part. One thread per element of the parts, each picking its part by
- * comparison, so a concatenation costs one launch instead of one per input.
- * Bindings: PART0, PART1, ..., WHOLE (joining) or WHOLE, PART0, PART1, ... (splitting).
+ * the whole into each part (a concatenation's gradient). One thread per element of the
+ * parts, each picking its part by comparison, so a concatenation costs one launch instead
+ * of one per input. Bindings: PART0 .. PART(k−1), WHOLE (joining) or WHOLE, PART0 ..
+ * PART(k−1) (splitting).
  */
 export function axisJoin(
   v: AxisView,
@@ -77,46 +100,27 @@ ${flatMain(v.outer * total * v.inner)}
 }`;
 }
 
-/** Repeats X (outer, inner) `times` along a new middle axis: Y[o, t, r] = X[o, r]. Bindings: X, Y. */
-export function axisBroadcast(v: AxisView, times: number): string {
-  return `${bindings(["X"], ["Y"])}
+/** dst[o, t, r] = src[o, r] for t < `times`: a size-1 axis broadcast. Bindings: SRC, DST. */
+export function broadcastAxis(v: AxisView, times: number): string {
+  return `${bindings(["SRC"], ["DST"])}
 ${flatMain(v.outer * times * v.inner)}
-  Y[i] = X[(i / ${times * v.inner}u) * ${v.inner}u + i % ${v.inner}u];
+  let r = i % ${v.inner}u;
+  let o = i / ${times * v.inner}u;
+  DST[i] = SRC[o * ${v.inner}u + r];
 }`;
 }
 
 /**
- * Sums X (outer, times, inner) over its middle axis in index order, the gradient of
- * {@linkcode axisBroadcast}: Y[o, r] = X[o, 0, r] + X[o, 1, r] + ... Bindings: X, Y.
+ * dst[o, r] = Σ_t src[o, t, r], summed from t = 0 up (bit for bit the accumulating copies
+ * it replaces): the gradient of {@linkcode broadcastAxis}. Bindings: SRC, DST.
  */
-export function axisSum(v: AxisView, times: number): string {
-  return `${bindings(["X"], ["Y"])}
+export function sumAxis(v: AxisView, times: number): string {
+  return `${bindings(["SRC"], ["DST"])}
 ${flatMain(v.outer * v.inner)}
-  let base = (i / ${v.inner}u) * ${times * v.inner}u + i % ${v.inner}u;
-  var acc = 0.0;
-  for (var t = 0u; t < ${times}u; t++) { acc += X[base + t * ${v.inner}u]; }
-  Y[i] = acc;
-}`;
-}
-
-/** y = x.permute(perm) for a contiguous x of `shape`. Bindings: X, Y. */
-export function permute(shape: readonly number[], perm: readonly number[]): string {
-  const outShape = perm.map((p) => shape[p]);
-  const inStrides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
-  const total = shape.reduce((a, b) => a * b, 1);
-  // Walk the output index from the innermost dimension, adding the input stride of the
-  // source dimension each output dimension came from.
-  const lines: string[] = [];
-  for (let d = outShape.length - 1; d >= 0; d--) {
-    lines.push(
-      `src += (rest % ${outShape[d]}u) * ${inStrides[perm[d]]}u; rest = rest / ${outShape[d]}u;`,
-    );
-  }
-  return `${bindings(["X"], ["Y"])}
-${flatMain(total)}
-  var rest = i;
-  var src = 0u;
-  ${lines.join("\n  ")}
-  Y[i] = X[src];
+  let r = i % ${v.inner}u;
+  let o = i / ${v.inner}u;
+  var s = 0.0;
+  for (var t = 0u; t < ${times}u; t++) { s += SRC[(o * ${times}u + t) * ${v.inner}u + r]; }
+  DST[i] = s;
 }`;
 }

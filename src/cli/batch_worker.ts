@@ -3,7 +3,7 @@
  * batches with its own {@linkcode ClipSampler}, so that the main thread only waits for
  * data when the sampler is slower than a GPU step.
  *
- * Messages in: `{ type: "init", set, seed, state?, batch, T }`, then `{ type: "next" }`.
+ * Messages in: `{ type: "init", set | cachePath, seed, state?, batch, T }`, then `{ type: "next" }`.
  * Out: `{ type: "batch", videos, categories, motionLength, stateAfter, ms }` or
  * `{ type: "error", message }`.
  *
@@ -11,6 +11,7 @@
  */
 /// <reference lib="deno.worker" />
 import { ClipSampler } from "../video/clip_sampler.ts";
+import { FrameCache } from "../video/frame_cache.ts";
 import type { VideoSet } from "../video/video_set.ts";
 
 let sampler: ClipSampler | undefined;
@@ -20,7 +21,8 @@ self.onmessage = (e: MessageEvent) => {
   const msg = e.data;
   try {
     if (msg.type === "init") {
-      sampler = new ClipSampler(msg.set as VideoSet, { seed: msg.seed });
+      const data = msg.cachePath ? FrameCache.open(msg.cachePath) : msg.set as VideoSet;
+      sampler = new ClipSampler(data, { seed: msg.seed });
       if (msg.state) sampler.setState(msg.state);
       shape = { batch: msg.batch, T: msg.T };
       return;

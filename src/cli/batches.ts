@@ -37,8 +37,12 @@ export class BatchPrefetcher {
   #waiting: { resolve: (b: Batch) => void; reject: (e: Error) => void } | undefined;
   #pending: Promise<Batch> | undefined;
 
-  /** Starts the worker with a copy of `set` (the caller may drop its own). */
-  constructor(set: VideoSet, opts: PrefetchOptions) {
+  /**
+   * Starts the worker with a copy of `set` (the caller may drop its own), or with the path
+   * of a frame cache (`src/video/frame_cache.ts`) that the worker reads clips from, so that
+   * neither thread holds the decoded frames.
+   */
+  constructor(set: VideoSet | { cachePath: string }, opts: PrefetchOptions) {
     this.#worker = new Worker(new URL("./batch_worker.ts", import.meta.url).href, {
       type: "module",
     });
@@ -54,7 +58,8 @@ export class BatchPrefetcher {
       this.#waiting?.reject(new Error(`batch worker failed: ${e.message}`));
       this.#waiting = undefined;
     };
-    this.#worker.postMessage({ type: "init", set, ...opts });
+    const source = "cachePath" in set ? { cachePath: set.cachePath } : { set };
+    this.#worker.postMessage({ type: "init", ...source, ...opts });
   }
 
   #request(): Promise<Batch> {

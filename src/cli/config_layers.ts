@@ -33,6 +33,7 @@ export const CONFIG_FLAGS: FlagSpec = {
   "dim-motion": { type: "string" },
   "gru-hidden": { type: "string" },
   motion: { type: "string" },
+  "motion-norm": { type: "string" },
   lr: { type: "string" },
   "weight-decay": { type: "string" },
 };
@@ -92,6 +93,7 @@ export async function layerConfig(
   set("dimMotion", intFlag(flags, "dim-motion", 1));
   set("gruHidden", intFlag(flags, "gru-hidden", 1));
   set("motion", choiceFlag(flags, "motion", ["feedback", "iid"] as const));
+  set("motionNorm", choiceFlag(flags, "motion-norm", ["running", "population"] as const));
   set("lr", numberFlag(flags, "lr"));
   set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");

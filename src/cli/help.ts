@@ -25,6 +25,11 @@ const CONFIG_HELP = `Model configuration (preset, then --config YAML, then flags
   --config FILE.yaml    config keys, e.g. "imageSize: 64" (unknown keys are errors)
   --image-size N --batch-size N --video-length N --ndf N --ngf N --dim-content N
   --dim-motion N --gru-hidden N --motion feedback|iid --lr X --weight-decay X
+  --motion-norm population|running
+                        how the feedback motion network normalises when generating:
+                        per-step statistics of 2048 reference videos (default; also
+                        fixes older checkpoints), or the reference's single running
+                        mean and variance (preset seed), which makes videos alike
   --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
 
 /** `cli.ts help train`. */
@@ -78,9 +83,8 @@ export const GENERATE_HELP = `Usage: deno run -A cli.ts generate --checkpoint FI
   --latents FILE        read the codes from FILE if it exists, else write them there
   --chunk N             frames generated per GPU batch (default 16)
   --batch-stats         normalise with the statistics of the videos being made, as the
-                        seed saved its samples, instead of the running statistics (with
-                        these, feedback models tend to make every video alike); needs
-                        --count 2 or more; the model is not changed
+                        seed saved its samples, instead of the running statistics;
+                        needs --count 2 or more; the model is not changed
 
 ${CONFIG_HELP}`;
 

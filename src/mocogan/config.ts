@@ -50,6 +50,13 @@ export interface MoCoGANConfig {
   numCategories: number;
   /** Motion network variant; `motion`. */
   motion: "feedback" | "iid";
+  /**
+   * How the feedback network's BatchNorm normalises in evaluation mode: `running`, the
+   * reference's single running mean and variance (which leaves generated clips alike);
+   * `population`, per-step statistics of a large reference batch (motion_norm.ts). Not a
+   * reference key: training is the same either way.
+   */
+  motionNorm: "running" | "population";
   /** One-sided label smoothing target; `real_label`. */
   realLabel: number;
   /** Adam learning rate; `lr`. */
@@ -87,6 +94,8 @@ export const configFields = z.object({
   numCategories: int(0).default(0),
   /** Motion network variant. */
   motion: z.enum(["feedback", "iid"]).default("feedback"),
+  /** Evaluation-mode normalisation of the feedback network's motion codes. */
+  motionNorm: z.enum(["running", "population"]).default("population"),
   /** One-sided label smoothing target for real samples. */
   realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */
@@ -160,7 +169,14 @@ export function formatIssues(e: z.ZodError): string {
 
 /** Presets: `seed` (the seed's experiment), `paper` (64x64), `small` and `tiny` for CPUs. */
 export const PRESETS: Record<string, Partial<MoCoGANConfig>> = {
-  seed: { imageSize: 96, batchSize: 16, videoLength: 16, ndf: 64, ngf: 64 },
+  seed: {
+    imageSize: 96,
+    batchSize: 16,
+    videoLength: 16,
+    ndf: 64,
+    ngf: 64,
+    motionNorm: "running",
+  },
   paper: { imageSize: 64, batchSize: 16, videoLength: 16, ndf: 64, ngf: 64 },
   small: { imageSize: 64, batchSize: 4, videoLength: 16, ndf: 16, ngf: 16 },
   tiny: {
@@ -215,7 +231,8 @@ export function fromReferenceConfig(r: Record<string, unknown>): Partial<MoCoGAN
     beta2: "beta2",
     weight_decay: "weightDecay",
   };
-  const out: Record<string, unknown> = {};
+  // The reference normalises generated motion with its running statistics.
+  const out: Record<string, unknown> = { motionNorm: "running" };
   for (const [k, v] of Object.entries(r)) if (k in map) out[map[k]] = v;
   return out as Partial<MoCoGANConfig>;
 }

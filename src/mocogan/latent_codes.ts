@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { concat, repeat, stack } from "../tensor/ops/layout.ts";
+import { concat, repeat } from "../tensor/ops/layout.ts";
 import { Tensor } from "../tensor/tensor.ts";
 
 /** One-hot rows (N, n) for `categories`; a category outside 0..n−1 is a RangeError. */
@@ -18,14 +18,14 @@ export function oneHot(categories: Int32Array, n: number, persistent = false): T
 }
 
 /**
- * z for B videos and `codes.length` frames, as (B·frames, nz, 1, 1), frames of a video
- * consecutive: content (B, d_C), one-hots (B, n_cat) or none, codes: frames × (B, d_M).
+ * z for B videos and `codes.shape[1]` frames, as (B·frames, nz, 1, 1), frames of a video
+ * consecutive: content (B, d_C), one-hots (B, n_cat) or none, codes (B, frames, d_M).
  */
-export function latentCodes(content: Tensor, onehot: Tensor | undefined, codes: Tensor[]): Tensor {
-  const frames = codes.length, batch = content.shape[0];
+export function latentCodes(content: Tensor, onehot: Tensor | undefined, codes: Tensor): Tensor {
+  const [batch, frames] = codes.shape;
   const parts = [repeat(content, 1, frames)];
   if (onehot) parts.push(repeat(onehot, 1, frames));
-  parts.push(stack(codes, 1));
+  parts.push(codes);
   const z = concat(parts, 2);
   return z.reshape([batch * frames, z.shape[2], 1, 1]);
 }

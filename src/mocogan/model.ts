@@ -13,7 +13,7 @@ import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
 import { backward } from "../tensor/autograd.ts";
 import { add } from "../tensor/ops/arithmetic.ts";
 import { bceWithLogits, crossEntropy } from "../tensor/ops/loss.ts";
-import { permute, slice } from "../tensor/ops/layout.ts";
+import { permute, slice, stack } from "../tensor/ops/layout.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import { type MoCoGANConfig, resolveConfig } from "./config.ts";
 import {
@@ -22,8 +22,14 @@ import {
   videoDiscriminatorLayers,
 } from "./layers.ts";
 import { latentCodes, oneHot } from "./latent_codes.ts";
-import { declareMotionGenerator, initialMotionState, motionSteps } from "./motion_generator.ts";
+import {
+  declareMotionGenerator,
+  initialMotionState,
+  motionCodes,
+  motionSteps,
+} from "./motion_generator.ts";
 import { DivergenceError } from "./divergence.ts";
+import { motionStatistics, StepStatistics } from "./motion_norm.ts";
 import { checkStateDict, type StateDict } from "./state_dict.ts";
 import {
   type Checkpoint,
@@ -180,6 +186,8 @@ export class MoCoGAN {
   readonly #rt: Runtime;
   /** Non-finite values of each network's state, counted every training step. */
   readonly #nonFinite: NonFiniteCounter;
+  /** Per-step motion statistics of the current weights; dropped when they change. */
+  #motionStats: StepStatistics | undefined;
 
   private constructor(rt: Runtime, config: MoCoGANConfig, seed: number) {
     this.#rt = rt;
@@ -270,6 +278,29 @@ export class MoCoGAN {
     return this.nets.image_generator.adam.step;
   }
 
+  /**
+   * The feedback network's per-step evaluation statistics for at least `steps` steps, or
+   * undefined when the configuration normalises otherwise (motion_norm.ts). Computed once
+   * per weights and length, and kept until the weights change.
+   *
+   * @internal For the package's own modules (streaming generation).
+   */
+  async motionStatistics(steps: number): Promise<StepStatistics | undefined> {
+    const c = this.config;
+    if (c.motion !== "feedback" || c.motionNorm !== "population") return undefined;
+    if (!this.#motionStats || this.#motionStats.steps < steps) {
+      const s = await motionStatistics(this.nets.motion_generator, c, steps);
+      this.#dropMotionStatistics();
+      this.#motionStats = new StepStatistics(s);
+    }
+    return this.#motionStats;
+  }
+
+  #dropMotionStatistics(): void {
+    this.#motionStats?.dispose();
+    this.#motionStats = undefined;
+  }
+
   #setTraining(on: boolean): void {
     for (const n of NETWORKS) this.nets[n].training = on;
   }
@@ -288,17 +319,20 @@ export class MoCoGAN {
     offset: number,
     frames: number,
     onehot?: Tensor,
+    statistics?: StepStatistics,
   ): { clips: Tensor; byFrame: Tensor } {
     const c = this.config, batch = content.shape[0];
     // Every step runs, also those past the window: the feedback variant's BatchNorm
     // updates its running statistics at each one, as the reference's does.
-    const { codes } = motionSteps(
-      this.nets.motion_generator,
-      c,
-      initialMotionState(c, motion),
-      { steps: motion.length, noise: motion.noise, onehot },
-    );
-    const z = latentCodes(content, onehot, codes.slice(offset, offset + frames));
+    const net = this.nets.motion_generator, state = initialMotionState(c, motion);
+    const m = { steps: motion.length, noise: motion.noise, onehot, statistics };
+    // Training differentiates step by step and stacks only the window's codes;
+    // evaluation generates every step's code at once (fused for feedback).
+    const codes = net.training
+      ? stack(motionSteps(net, c, state, m).codes.slice(offset, offset + frames), 1)
+      : motionCodes(net, c, state, m).codes;
+    const window = codes.shape[1] === frames ? codes : slice(codes, 1, offset, offset + frames);
+    const z = latentCodes(content, onehot, window);
     const img = this.#run("image_generator", z);
     const s = c.imageSize;
     const byFrame = img.reshape([batch, frames, 3, s, s]);
@@ -370,6 +404,7 @@ export class MoCoGAN {
     const c = this.config, B = c.batchSize, T = c.videoLength, S = c.imageSize;
     const { L, o, t, cats } = this.#completeInputs(x);
     const n = this.nets;
+    this.#dropMotionStatistics();
     this.#setTraining(true);
     const lossTensors = await withScope((scope) => {
       if (!x.realVideos) throw new RangeError("realVideos is required");
@@ -451,7 +486,10 @@ export class MoCoGAN {
     for (const g of grads.values()) g.dispose();
   }
 
-  /** Generates videos in evaluation mode (running BatchNorm statistics). */
+  /**
+   * Generates videos in evaluation mode: running BatchNorm statistics, and for the
+   * feedback network's motion codes the per-step statistics `config.motionNorm` names.
+   */
   async generate(g: GenerateInputs): Promise<GeneratedVideo> {
     const c = this.config, S = c.imageSize, L = g.length;
     const N = g.contentNoise ? g.contentNoise.length / c.dimContent : g.count ?? 1;
@@ -461,6 +499,7 @@ export class MoCoGAN {
     if (!Number.isInteger(L) || L < 1) {
       throw new RangeError(`length ${L} must be a positive integer`);
     }
+    const statistics = await this.motionStatistics(L);
     this.#setTraining(false);
     try {
       return await withScope(async () => {
@@ -476,7 +515,8 @@ export class MoCoGAN {
               Int32Array.from({ length: N }, () => this.rng.int(c.numCategories));
             onehot = oneHot(cats, this.config.numCategories);
           }
-          return this.#fakeVideos(content, { noise, h0, length: L }, 0, L, onehot).clips;
+          const motion = { noise, h0, length: L };
+          return this.#fakeVideos(content, motion, 0, L, onehot, statistics).clips;
         });
         const data = await frames.read();
         return { data, shape: [N, 3, L, S, S] as [number, number, number, number, number] };
@@ -527,6 +567,7 @@ export class MoCoGAN {
   loadStateDict(sd: StateDict, opts: { shapes?: Record<string, number[]> } = {}): void {
     const shapes = this.stateShapes();
     const withAdam = checkStateDict(sd, shapes, opts.shapes);
+    this.#dropMotionStatistics();
     for (const name of NETWORKS) {
       const net = this.nets[name];
       for (const s of net.params.slots.values()) {

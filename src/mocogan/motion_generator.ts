@@ -15,9 +15,11 @@ import { xavierInit } from "../nn/init.ts";
 import { batchNorm } from "../tensor/ops/batch_norm.ts";
 import { linear } from "../tensor/ops/conv.ts";
 import { gruCell } from "../tensor/ops/gru_cell.ts";
-import { concat, slice } from "../tensor/ops/layout.ts";
+import { concat, slice, stack } from "../tensor/ops/layout.ts";
 import { Tensor } from "../tensor/tensor.ts";
 import type { MoCoGANConfig } from "./config.ts";
+import type { StepStatistics } from "./motion_norm.ts";
+import { fusedFeedbackFits, fusedFeedbackSteps } from "./motion_fused.ts";
 
 /** The GRU's hidden width: `gruHidden` for feedback, d_M for iid. */
 export function motionHidden(c: MoCoGANConfig): number {
@@ -65,30 +67,35 @@ export function initialMotionState(
  * Runs R_M for `steps` steps from `state` and returns the motion codes z_M(t) (B, d_M)
  * and the state after the last step, so that generation can continue chunk by chunk.
  * `noise` is (B, steps, d_M) for `iid` (one input per step) and unused for `feedback`.
+ *
+ * In evaluation mode the feedback network's BatchNorm normalises with `statistics` when
+ * given (per-step population statistics, see motion_norm.ts; `start` is the index of the
+ * first step), else with its single running mean and variance, as the reference does.
  */
 export function motionSteps(
   net: Network,
   c: MoCoGANConfig,
   state: MotionState,
-  m: { steps: number; noise?: Tensor; onehot?: Tensor },
+  m: {
+    steps: number;
+    noise?: Tensor;
+    onehot?: Tensor;
+    statistics?: StepStatistics;
+    start?: number;
+  },
 ): { codes: Tensor[]; state: MotionState } {
   const batch = state.h.shape[0];
-  const gru = {
-    weightIh: net.p("gru.weight_ih"),
-    weightHh: net.p("gru.weight_hh"),
-    biasIh: net.p("gru.bias_ih"),
-    biasHh: net.p("gru.bias_hh"),
-  };
+  const gru = gruWeights(net);
   const withCategory = (x: Tensor) => (m.onehot ? concat([x, m.onehot], 1) : x);
   const codes: Tensor[] = [];
   let { h, x } = state;
   for (let t = 0; t < m.steps; t++) {
     if (c.motion === "feedback") {
-      h = gruCell(withCategory(x!), h, gru);
-      x = linear(h, net.p("linear.weight"), net.p("linear.bias"));
+      ({ h, x } = feedbackStep(net, x!, h, m.onehot));
+      const perStep = !net.training && m.statistics ? m.statistics.at((m.start ?? 0) + t) : null;
       codes.push(batchNorm(x, {
-        runningMean: net.b("bn.running_mean"),
-        runningVar: net.b("bn.running_var"),
+        runningMean: perStep?.mean ?? net.b("bn.running_mean"),
+        runningVar: perStep?.variance ?? net.b("bn.running_var"),
         training: net.training,
         momentum: net.bnMomentum,
       }));
@@ -99,4 +106,55 @@ export function motionSteps(
     }
   }
   return { codes, state: { h, x } };
+}
+
+/**
+ * One step of the feedback network before its BatchNorm: h' = GRU([x, onehot], h) and
+ * the next input x' = Linear(h'). x' is both fed back and normalised into z_M.
+ */
+export function feedbackStep(
+  net: Network,
+  x: Tensor,
+  h: Tensor,
+  onehot?: Tensor,
+): { h: Tensor; x: Tensor } {
+  const next = gruCell(onehot ? concat([x, onehot], 1) : x, h, gruWeights(net));
+  return { h: next, x: linear(next, net.p("linear.weight"), net.p("linear.bias")) };
+}
+
+/** The GRU cell's four parameters. */
+function gruWeights(net: Network) {
+  return {
+    weightIh: net.p("gru.weight_ih"),
+    weightHh: net.p("gru.weight_hh"),
+    biasIh: net.p("gru.bias_ih"),
+    biasHh: net.p("gru.bias_hh"),
+  };
+}
+
+/**
+ * {@linkcode motionSteps} with the codes as one (B, steps, d_M) tensor, as generation
+ * wants them: the feedback network in evaluation mode runs fused in one launch
+ * (motion_fused.ts) when the device allows; otherwise the steps run op by op and are
+ * stacked.
+ */
+export function motionCodes(
+  net: Network,
+  c: MoCoGANConfig,
+  state: MotionState,
+  m: {
+    steps: number;
+    noise?: Tensor;
+    onehot?: Tensor;
+    statistics?: StepStatistics;
+    start?: number;
+  },
+): { codes: Tensor; state: MotionState } {
+  if (!net.training && fusedFeedbackFits(c, state.h.shape[0])) {
+    const statistics = m.statistics?.packed ??
+      concat([net.b("bn.running_mean"), net.b("bn.running_var")], 0);
+    return fusedFeedbackSteps(net, c, { h: state.h, x: state.x! }, { ...m, statistics });
+  }
+  const r = motionSteps(net, c, state, m);
+  return { codes: stack(r.codes, 1), state: r.state };
 }

@@ -4,7 +4,8 @@
  *
  * The motion network's recurrent state (h, and the fed-back x for the `feedback`
  * variant) is carried from chunk to chunk in GPU tensors owned here, outside any
- * scope. Everything runs in evaluation mode (running BatchNorm statistics), exactly as
+ * scope. Everything runs in evaluation mode (running BatchNorm statistics, and the
+ * feedback network's per-step statistics when the configuration asks), exactly as
  * {@linkcode MoCoGAN.generate}, so each frame does not depend on how the video is cut.
  * That also lets a chunk be split among launches of a few videos each when all of them
  * at once would exceed the GPU's binding limit, with the same results.
@@ -20,7 +21,7 @@ import { floatsPerFrame, framesPerLaunch } from "./fit.ts";
 import { imageGeneratorLayers } from "./layers.ts";
 import { latentCodes, oneHot } from "./latent_codes.ts";
 import type { GeneratedVideo, MoCoGAN } from "./model.ts";
-import { initialMotionState, type MotionState, motionSteps } from "./motion_generator.ts";
+import { initialMotionState, motionCodes, type MotionState } from "./motion_generator.ts";
 
 /** Latent codes of N videos, all given (draw them with the caller's own generator). */
 export interface StreamInputs {
@@ -101,6 +102,7 @@ export async function* generateFrames(
   if (c.numCategories > 0 && g.categories?.length !== N) {
     throw new RangeError(`categories must hold ${N} values for a model with categories`);
   }
+  const statistics = batchStats ? undefined : await model.motionStatistics(L);
   const mg = model.nets.motion_generator, ig = model.nets.image_generator;
   const layers = imageGeneratorLayers(c);
   const nets = Object.values(model.nets);
@@ -127,7 +129,7 @@ export async function* generateFrames(
         let next = state;
         const z = noGrad(() => {
           const e = iid ? chunkNoise(g.motionNoise, N, noiseLen, dM, start, n) : undefined;
-          const r = motionSteps(mg, c, state, { steps: n, noise: e, onehot });
+          const r = motionCodes(mg, c, state, { steps: n, noise: e, onehot, statistics, start });
           next = r.state;
           return latentCodes(content, onehot, r.codes);
         });

@@ -6,7 +6,38 @@
 
 import { DataError } from "./errors.ts";
 import { Rng } from "./rng.ts";
+import { FrameCache } from "./frame_cache.ts";
 import type { VideoSet } from "./video_set.ts";
+
+/** What clips are drawn from: frame counts, names, categories and frames by index. */
+interface FrameStore {
+  lengths: number[];
+  names: string[];
+  categories: number[];
+  size: number;
+  frame(video: number, index: number): Uint8Array;
+}
+
+function storeOf(set: VideoSet | FrameCache): FrameStore {
+  if (set instanceof FrameCache) {
+    const v = set.header.videos;
+    return {
+      lengths: v.map((e) => e.frames),
+      names: v.map((e) => e.name),
+      categories: v.map((e) => e.category),
+      size: set.header.size,
+      frame: (video, index) => set.readFrame(video, index),
+    };
+  }
+  const first = set.videos.find((v) => v.frames.length > 0)?.frames[0];
+  return {
+    lengths: set.videos.map((e) => e.frames.length),
+    names: set.videos.map((e) => e.name),
+    categories: set.videos.map((e) => e.category),
+    size: first ? Math.round(Math.sqrt(first.length / 3)) : 0,
+    frame: (video, index) => set.videos[video].frames[index],
+  };
+}
 
 /** Options of {@linkcode ClipSampler}. */
 export interface ClipSamplerOptions {
@@ -60,19 +91,21 @@ const TO_UNIT = Float32Array.from({ length: 256 }, (_, i) => i / 127.5 - 1);
  * ```
  */
 export class ClipSampler {
-  #set: VideoSet;
+  #set: FrameStore;
   #rng: Rng;
   #onWarning: (message: string) => void;
   #usable = new Map<number, number[]>();
   #size: number;
 
-  /** Creates a sampler over a loaded set; the set must not change afterwards. */
-  constructor(set: VideoSet, options: ClipSamplerOptions) {
-    this.#set = set;
+  /**
+   * Creates a sampler over a loaded set, or over a {@linkcode FrameCache} whose frames are
+   * read from disk per clip (same draws, same batches); neither may change afterwards.
+   */
+  constructor(set: VideoSet | FrameCache, options: ClipSamplerOptions) {
+    this.#set = storeOf(set);
     this.#rng = new Rng(options.seed);
     this.#onWarning = options.onWarning ?? (() => {});
-    const first = set.videos.find((v) => v.frames.length > 0)?.frames[0];
-    this.#size = first ? Math.round(Math.sqrt(first.length / 3)) : 0;
+    this.#size = this.#set.size;
   }
 
   /** Frame side S of the data. */
@@ -86,12 +119,10 @@ export class ClipSampler {
     if (list) return list;
     list = [];
     const short: string[] = [];
-    this.#set.videos.forEach((
-      v,
-      i,
-    ) => (v.frames.length >= span ? list!.push(i) : short.push(v.name)));
+    const { lengths, names } = this.#set;
+    lengths.forEach((n, i) => (n >= span ? list!.push(i) : short.push(names[i])));
     if (list.length === 0) {
-      const longest = Math.max(0, ...this.#set.videos.map((v) => v.frames.length));
+      const longest = Math.max(0, ...lengths);
       throw new DataError(
         `no video has at least ${span} frames (T * everyNth; the longest has ${longest}); ` +
           `use a smaller T or everyNth, or longer videos`,
@@ -100,7 +131,7 @@ export class ClipSampler {
     if (short.length > 0) {
       const names = short.slice(0, 5).join(", ") + (short.length > 5 ? ", ..." : "");
       this.#onWarning(
-        `${short.length} of ${this.#set.videos.length} videos have fewer than ${span} frames ` +
+        `${short.length} of ${lengths.length} videos have fewer than ${span} frames ` +
           `and are skipped: ${names}`,
       );
     }
@@ -120,11 +151,11 @@ export class ClipSampler {
     const videos = new Float32Array(batch * 3 * T * plane);
     const categories = new Int32Array(batch);
     for (let b = 0; b < batch; b++) {
-      const video = this.#set.videos[usable[this.#rng.int(usable.length)]];
-      const start = this.#rng.int(video.frames.length - span + 1);
-      categories[b] = video.category;
+      const video = usable[this.#rng.int(usable.length)];
+      const start = this.#rng.int(this.#set.lengths[video] - span + 1);
+      categories[b] = this.#set.categories[video];
       for (let t = 0; t < T; t++) {
-        const rgb = video.frames[start + t * everyNth];
+        const rgb = this.#set.frame(video, start + t * everyNth);
         // HWC bytes -> the (3, T, S, S) block of clip b: channel c of frame t.
         const r = ((b * 3 + 0) * T + t) * plane;
         const g = ((b * 3 + 1) * T + t) * plane;
@@ -145,9 +176,9 @@ export class ClipSampler {
    */
   sampleMotionLength(options: MotionLengthOptions): number {
     const { T, everyNth = 1 } = options;
-    const videos = this.#set.videos;
-    if (videos.length === 0) throw new DataError("the data set has no videos");
-    const n = videos[this.#rng.int(videos.length)].frames.length;
+    const { lengths } = this.#set;
+    if (lengths.length === 0) throw new DataError("the data set has no videos");
+    const n = lengths[this.#rng.int(lengths.length)];
     return Math.max(T, Math.floor(n / everyNth));
   }
 

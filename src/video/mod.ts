@@ -19,6 +19,7 @@ export * from "./raw_rgb.ts";
 export * from "./resize.ts";
 export * from "./video_set.ts";
 export * from "./clip_sampler.ts";
+export * from "./frame_cache.ts";
 export * from "./shapes.ts";
 export * from "./sources.ts";
 export * from "./tile.ts";

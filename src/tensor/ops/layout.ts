@@ -4,12 +4,12 @@
  * @module
  */
 import {
-  axisBroadcast,
   axisCopy,
   axisJoin,
   type AxisPart,
-  axisSum,
+  broadcastAxis,
   permute as permuteKernel,
+  sumAxis,
 } from "../../../kernels/layout.ts";
 import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
@@ -80,7 +80,7 @@ export function concat(xs: Tensor[], axis: number): Tensor {
 
 /**
  * Copies `tensors` into (or, with `split`, out of) their `parts` of `whole` along `axis`,
- * as many per launch as the device lets one kernel bind.
+ * as many per launch as the device binds (one binding is the whole).
  */
 function joinAlong(
   whole: Tensor,
@@ -90,13 +90,13 @@ function joinAlong(
   split: boolean,
 ): void {
   const v = view(whole.shape, axis);
-  // Capped so that a long list does not generate one enormous kernel per distinct list.
-  const per = Math.min(32, runtime().gpu.limits.maxStorageBuffersPerShaderStage) - 1;
+  // Capped like `sum`'s, so that a long list does not generate one enormous kernel.
+  const per = Math.min(8, runtime().gpu.limits.maxStorageBuffersPerShaderStage) - 1;
   for (let k = 0; k < tensors.length; k += per) {
     const group = parts.slice(k, k + per), ts = tensors.slice(k, k + per);
     const code = cached(axisJoin, v, whole.shape[axis], group, split);
     const n = v.outer * group.reduce((s, p) => s + p.size, 0) * v.inner;
-    launchFlat("axis_join", code, split ? [whole, ...ts] : [...ts, whole], n);
+    launchFlat("concat", code, split ? [whole, ...ts] : [...ts, whole], n);
   }
 }
 
@@ -130,11 +130,11 @@ export function repeat(x: Tensor, axis: number, times: number): Tensor {
   const shape = [...x1.shape];
   shape[ax] = times;
   const y = Tensor.empty(shape);
-  const v = view(x1.shape, ax);
-  launchFlat("broadcast", cached(axisBroadcast, v, times), [x, y], y.size);
+  const v = view(shape, ax);
+  launchFlat("repeat", cached(broadcastAxis, v, times), [x1, y], y.size);
   return record(y, [x], "repeat", (dy) => {
     const dx = Tensor.empty(x.shape);
-    launchFlat("axis_sum", cached(axisSum, v, times), [dy, dx], dx.size);
+    launchFlat("repeat_backward", cached(sumAxis, v, times), [dy, dx], dx.size);
     return [dx];
   });
 }
