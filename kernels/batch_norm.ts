@@ -29,13 +29,24 @@ const at = (sh: BatchNormShape, e: string) =>
   `(${e} / ${sh.s}u * ${sh.c}u + c) * ${sh.s}u + ${e} % ${sh.s}u`;
 
 /**
- * Training statistics, one workgroup per channel: writes STATS and, when `momentum`
- * is given, updates the running mean and variance. Bindings: X, RM, RV, STATS.
+ * Training mode, one workgroup per channel: the batch statistics (into STATS, and the
+ * running mean and variance updated with `momentum`), then y = act(γ·x̂ + β) for the
+ * channel, so that normalising costs one launch rather than statistics then apply.
+ * Bindings: X, [GAMMA, BETA], RM, RV, STATS, Y.
  */
-export function batchNormStats(sh: BatchNormShape, eps: number, momentum: number): string {
+export function batchNormTrain(
+  sh: BatchNormShape,
+  eps: number,
+  momentum: number,
+  affine: boolean,
+  act: ActivationKind,
+  slope?: number,
+): string {
   const count = sh.n * sh.s, wg = sh.wg ?? WG;
   const m = f32(momentum);
-  return `${bindings(["X"], ["RM", "RV", "STATS"])}
+  const a = activation(act, slope);
+  return `${bindings(["X", ...(affine ? ["GAMMA", "BETA"] : [])], ["RM", "RV", "STATS", "Y"])}
+${PRECISE_TANH}
 ${workgroupSums(["acc"], wg)}
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -50,12 +61,19 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   for (var e = lid; e < ${count}u; e += ${wg}u) { let d = X[${at(sh, "e")}] - mean; t += d * d; }
   acc[lid] = t;
   reduceAll(lid);
+  let v = acc[0] / ${f32(count)};
+  let inv = 1.0 / sqrt(v + ${f32(eps)});
   if (lid == 0u) {
-    let v = acc[0] / ${f32(count)};
     STATS[c] = mean;
-    STATS[${sh.c}u + c] = 1.0 / sqrt(v + ${f32(eps)});
+    STATS[${sh.c}u + c] = inv;
     RM[c] = (1.0 - ${m}) * RM[c] + ${m} * mean;
     RV[c] = (1.0 - ${m}) * RV[c] + ${m} * v * ${f32(count / Math.max(1, count - 1))};
+  }
+  for (var e = lid; e < ${count}u; e += ${wg}u) {
+    let j = ${at(sh, "e")};
+    var x = (X[j] - mean) * inv;
+    ${affine ? "x = x * GAMMA[c] + BETA[c];" : ""}
+    Y[j] = ${a.forward};
   }
 }`;
 }
@@ -69,7 +87,7 @@ ${flatMain(c)}
 }`;
 }
 
-/** y = act(γ·(x − mean)·invstd + β). Bindings: X, STATS, [GAMMA, BETA], Y. */
+/** Evaluation mode: y = act(γ·(x − mean)·invstd + β). Bindings: X, STATS, [GAMMA, BETA], Y. */
 export function batchNormApply(
   sh: BatchNormShape,
   affine: boolean,
@@ -89,19 +107,25 @@ ${flatMain(total)}
 }
 
 /**
- * Per-channel sums of g = act'(y)·dy and g·x̂, one workgroup per channel; with
- * `affine` they are also the γ and β gradients.
- * Bindings: X, Y, DY, STATS, SUMS, [DGAMMA, DBETA].
+ * Per-channel sums of g = act'(y)·dy and g·x̂, one workgroup per channel, written as the
+ * γ and β gradients with `paramGrads`. With `dx` (training mode) the same workgroup then
+ * writes dx = γ·invstd/n·(n·g − Σg − x̂·Σg·x̂) for its channel (γ read with `affine`), so
+ * the whole backward pass is one launch.
+ * Bindings: X, Y, DY, STATS, [GAMMA], [DGAMMA, DBETA], [DX].
  */
-export function batchNormBackwardSums(
+export function batchNormBackward(
   sh: BatchNormShape,
-  affine: boolean,
   act: ActivationKind,
-  slope?: number,
+  slope: number | undefined,
+  o: { affine: boolean; paramGrads: boolean; dx: boolean },
 ): string {
+  const { affine, paramGrads, dx } = o;
   const a = activation(act, slope);
   const count = sh.n * sh.s, wg = sh.wg ?? WG;
-  return `${bindings(["X", "Y", "DY", "STATS"], ["SUMS", ...(affine ? ["DGAMMA", "DBETA"] : [])])}
+  const n = f32(count);
+  const read = ["X", "Y", "DY", "STATS", ...(affine && dx ? ["GAMMA"] : [])];
+  const write = [...(paramGrads ? ["DGAMMA", "DBETA"] : []), ...(dx ? ["DX"] : [])];
+  return `${bindings(read, write)}
 ${workgroupSums(["sg", "sgx"], wg)}
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
@@ -121,37 +145,22 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   sg[lid] = tg;
   sgx[lid] = tgx;
   reduceAll(lid);
-  if (lid == 0u) {
-    SUMS[c] = sg[0];
-    SUMS[${sh.c}u + c] = sgx[0];
-    ${affine ? "DGAMMA[c] = sgx[0];\n    DBETA[c] = sg[0];" : ""}
+  ${paramGrads ? "if (lid == 0u) { DGAMMA[c] = sgx[0]; DBETA[c] = sg[0]; }" : ""}
+  ${
+    dx
+      ? `let sumG = sg[0];
+  let sumGx = sgx[0];
+  let scale = ${affine ? "GAMMA[c] * " : ""}inv / ${n};
+  for (var e = lid; e < ${count}u; e += ${wg}u) {
+    let j = ${at(sh, "e")};
+    let y = Y[j];
+    let dy = DY[j];
+    let g = ${a.backward};
+    let xhat = (X[j] - mean) * inv;
+    DX[j] = scale * (${n} * g - sumG - xhat * sumGx);
+  }`
+      : ""
   }
-}`;
-}
-
-/**
- * dx in training mode: γ·invstd/n·(n·g − Σg − x̂·Σg·x̂).
- * Bindings: X, Y, DY, STATS, SUMS, [GAMMA], DX.
- */
-export function batchNormBackwardData(
-  sh: BatchNormShape,
-  affine: boolean,
-  act: ActivationKind,
-  slope?: number,
-): string {
-  const a = activation(act, slope);
-  const total = sh.n * sh.c * sh.s;
-  const count = f32(sh.n * sh.s);
-  return `${bindings(["X", "Y", "DY", "STATS", "SUMS", ...(affine ? ["GAMMA"] : [])], ["DX"])}
-${flatMain(total)}
-  let c = (i / ${sh.s}u) % ${sh.c}u;
-  let y = Y[i];
-  let dy = DY[i];
-  let g = ${a.backward};
-  let inv = STATS[${sh.c}u + c];
-  let xhat = (X[i] - STATS[c]) * inv;
-  let scale = ${affine ? "GAMMA[c] * " : ""}inv / ${count};
-  DX[i] = scale * (${count} * g - SUMS[c] - xhat * SUMS[${sh.c}u + c]);
 }`;
 }
 

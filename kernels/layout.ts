@@ -59,33 +59,45 @@ ${flatMain(total)}
 }`;
 }
 
+/** A block along the axis of a larger tensor: its extent, and where it starts in the whole. */
+export interface AxisPart {
+  /** Positions along the axis. */
+  size: number;
+  /** Offset of its first position in the whole. */
+  start: number;
+}
+
 /**
- * Concatenation of up to a binding limit's worth of inputs in one launch: input k, of
- * `sizes[k]` positions along the axis, goes to dst[o, dstStart + (its start), r], where
- * the inputs' starts follow each other. Bindings: X0 .. X(k−1), DST.
+ * Joins blocks into a whole along an axis in one launch, WHOLE[o, p.start + a, r] =
+ * PART_k[o, a, r] for each part p (the k-th), or with `split` copies the other way, out of
+ * the whole into each part (a concatenation's gradient). One thread per element of the
+ * parts, each picking its part by comparison, so a concatenation costs one launch instead
+ * of one per input. Bindings: PART0 .. PART(k−1), WHOLE (joining) or WHOLE, PART0 ..
+ * PART(k−1) (splitting).
  */
-export function concatInputs(
+export function axisJoin(
   v: AxisView,
-  sizes: readonly number[],
-  dst: { axis: number; start: number },
+  whole: number,
+  parts: readonly AxisPart[],
+  split = false,
 ): string {
-  const span = sizes.reduce((a, b) => a + b, 0), total = v.outer * span * v.inner;
-  const xs = sizes.map((_, k) => `X${k}`);
-  let start = 0;
-  const branches = sizes.map((n, k) => {
-    const s = start;
-    start += n;
-    const read = `X${k}[(o * ${n}u + a - ${s}u) * ${v.inner}u + r]`;
-    return k === sizes.length - 1 ? `{ v = ${read}; }` : `if (a < ${s + n}u) { v = ${read}; }`;
+  const names = parts.map((_, k) => `PART${k}`);
+  const total = parts.reduce((s, p) => s + p.size, 0);
+  let before = 0;
+  const cases = parts.map((p, k) => {
+    const local = `a - ${before}u`;
+    const w = `(o * ${whole}u + ${p.start}u + ${local}) * ${v.inner}u + r`;
+    const q = `(o * ${p.size}u + ${local}) * ${v.inner}u + r`;
+    const body = split ? `PART${k}[${q}] = WHOLE[${w}];` : `WHOLE[${w}] = PART${k}[${q}];`;
+    before += p.size;
+    return k === parts.length - 1 ? `{ ${body} }` : `if (a < ${before}u) { ${body} }`;
   });
-  return `${bindings(xs, ["DST"])}
-${flatMain(total)}
+  return `${split ? bindings(["WHOLE"], names) : bindings(names, ["WHOLE"])}
+${flatMain(v.outer * total * v.inner)}
   let r = i % ${v.inner}u;
-  let a = (i / ${v.inner}u) % ${span}u;
-  let o = i / ${span * v.inner}u;
-  var v = 0.0;
-  ${branches.join(" else ")}
-  DST[(o * ${dst.axis}u + ${dst.start}u + a) * ${v.inner}u + r] = v;
+  let a = (i / ${v.inner}u) % ${total}u;
+  let o = i / ${total * v.inner}u;
+  ${cases.join(" else ")}
 }`;
 }
 

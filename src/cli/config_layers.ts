@@ -1,6 +1,6 @@
 /**
- * The model configuration from layers, later ones winning: a preset, a YAML file
- * (`--config run.yaml`), then flags. The number of categories may stay open (`auto`)
+ * The model configuration from layers, later ones winning: a preset (sizes), a training
+ * recipe (`--recipe`, recipe.ts), a YAML file (`--config run.yaml`), then flags. The number of categories may stay open (`auto`)
  * until the data is loaded.
  *
  * @module
@@ -16,12 +16,14 @@ import {
   type MoCoGANConfig,
   PRESETS,
 } from "../mocogan/config.ts";
+import { findRecipe, RECIPES } from "../mocogan/recipe.ts";
 import { choiceFlag, type Flags, type FlagSpec, intFlag, numberFlag, stringFlag } from "./args.ts";
 import { UsageError } from "./args.ts";
 
 /** Flags that set model configuration fields (shared by train and generate). */
 export const CONFIG_FLAGS: FlagSpec = {
   preset: { type: "string" },
+  recipe: { type: "string" },
   config: { type: "string" },
   "image-size": { type: "string" },
   "batch-size": { type: "string" },
@@ -74,6 +76,17 @@ export async function layerConfig(
     }
     partial = { ...partial, ...preset };
     sources.push(`preset ${presetName}`);
+  }
+  const recipeName = stringFlag(flags, "recipe");
+  if (recipeName !== undefined) {
+    const recipe = findRecipe(recipeName);
+    if (!recipe) {
+      throw new UsageError(
+        `unknown recipe '${recipeName}'; choose one of ${Object.keys(RECIPES).join(", ")}`,
+      );
+    }
+    partial = { ...partial, ...recipe.fields };
+    sources.push(`recipe ${recipeName}`);
   }
   const yamlPath = stringFlag(flags, "config");
   if (yamlPath !== undefined) {

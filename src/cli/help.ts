@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { RECIPES } from "../mocogan/recipe.ts";
 
 /** `cli.ts help`. */
 export const MAIN_HELP = `MoCoGAN: generate videos from noise, trained on your videos (WebGPU).
@@ -19,9 +20,17 @@ Usage:
 Errors print one line; MOCOGAN_DEBUG=1 adds the stack. MOCOGAN_FFMPEG and
 MOCOGAN_FFPROBE name other ffmpeg/ffprobe binaries.`;
 
-const CONFIG_HELP = `Model configuration (preset, then --config YAML, then flags):
+/** One line per training recipe, aligned with the flag descriptions. */
+function recipeLines(): string {
+  return Object.entries(RECIPES).map(([name, r]) => `${" ".repeat(24)}${name}: ${r.summary}`)
+    .join("\n");
+}
+
+const CONFIG_HELP = `Model configuration (preset, then recipe, then --config YAML, then flags):
   --preset NAME         seed (96 px, batch 16), paper (64 px, batch 16), small (default
                         for train: 64 px, batch 4), tiny (32 px, T 8, for CPUs)
+  --recipe NAME         how to train, whatever the sizes:
+${recipeLines()}
   --config FILE.yaml    config keys, e.g. "imageSize: 64" (unknown keys are errors)
   --image-size N --batch-size N --video-length N --ndf N --ngf N --dim-content N
   --dim-motion N --gru-hidden N --motion feedback|iid --lr X --weight-decay X

@@ -20,16 +20,19 @@ export interface GpuLimits {
   maxBufferSize: number;
   /** Workgroup memory per workgroup. */
   maxComputeWorkgroupStorageSize: number;
+  /** Storage buffers one kernel may bind (bounds how many inputs one concat launch joins). */
+  maxStorageBuffersPerShaderStage: number;
 }
 
 /**
  * What the kernels need at least: the tiled convolution stages 2 x 16 x 64 floats in
- * workgroup memory, reductions run 256 threads, Adam binds five buffers.
+ * workgroup memory, reductions run 256 threads, BatchNorm's backward binds eight buffers
+ * (the WebGPU default, so every adapter has it).
  */
 const KERNEL_NEEDS = {
   maxComputeWorkgroupStorageSize: 8192,
   maxComputeInvocationsPerWorkgroup: 256,
-  maxStorageBuffersPerShaderStage: 5,
+  maxStorageBuffersPerShaderStage: 8,
 } as const;
 
 /** The acquired adapter and device, with the limits that kernels must respect. */
@@ -129,6 +132,7 @@ async function acquire(): Promise<GpuContext> {
       maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
       maxBufferSize: device.limits.maxBufferSize,
       maxComputeWorkgroupStorageSize: device.limits.maxComputeWorkgroupStorageSize,
+      maxStorageBuffersPerShaderStage: device.limits.maxStorageBuffersPerShaderStage,
     },
     faults,
   };

@@ -130,6 +130,11 @@ Deno.test("train: bad flags and configuration name the problem", () =>
       /unknown preset 'huge'/,
       2,
     );
+    assertOneLineError(
+      await cli(["train", "--data", "shapes", "--recipe", "modern"]),
+      /unknown recipe 'modern'; choose one of seed, paper/,
+      2,
+    );
     assertOneLineError(await cli(["frobnicate"]), /unknown command 'frobnicate'/, 2);
     const yaml = join(dir, "run.yaml");
     await Deno.writeTextFile(yaml, "imageSize: 32\nvideoLenght: 8\n");

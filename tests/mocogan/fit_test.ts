@@ -52,6 +52,7 @@ Deno.test("the largest batch is the binding limit over the bytes per video", () 
     maxStorageBufferBindingSize: 128 * 2 ** 20,
     maxBufferSize: 2 ** 31,
     maxComputeWorkgroupStorageSize: 32768,
+    maxStorageBuffersPerShaderStage: 8,
   };
   const per = 4 * floatsPerTrainingVideo(config);
   assertEquals(maxTrainingBatch(config, limits), Math.floor(128 * 2 ** 20 / per));

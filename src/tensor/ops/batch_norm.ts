@@ -38,17 +38,21 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
   const eps = o.eps ?? 1e-5, act = o.activation ?? "none", affine = o.weight !== undefined;
   if (affine && !o.bias) throw new Error("batchNorm: weight given without bias");
   const stats = Tensor.empty([2 * c]);
+  const params = affine ? [o.weight!, o.bias!] : [];
+  const y = Tensor.empty(x.shape);
   if (o.training) {
     if (n * sh.s < 2) {
       throw new Error(
         `BatchNorm in training mode needs more than one value per channel, got input [${x.shape}]`,
       );
     }
-    launch("bn_stats", cached(k.batchNormStats, sh, eps, o.momentum ?? 0.1), [
+    launch("bn_train", cached(k.batchNormTrain, sh, eps, o.momentum ?? 0.1, affine, act, o.slope), [
       x,
+      ...params,
       o.runningMean,
       o.runningVar,
       stats,
+      y,
     ], [c, 1, 1]);
   } else {
     launchFlat(
@@ -57,59 +61,48 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
       [o.runningMean, o.runningVar, stats],
       c,
     );
+    launchFlat(
+      "bn_apply",
+      cached(k.batchNormApply, sh, affine, act, o.slope),
+      [x, stats, ...params, y],
+      y.size,
+    );
   }
-  const params = affine ? [o.weight!, o.bias!] : [];
-  const y = Tensor.empty(x.shape);
-  launchFlat(
-    "bn_apply",
-    cached(k.batchNormApply, sh, affine, act, o.slope),
-    [x, stats, ...params, y],
-    y.size,
-  );
   const out = record(y, [x, ...params], "batchNorm", (dy, need) => {
     const grads: (Tensor | undefined)[] = [undefined, undefined, undefined];
-    // Per-channel sums of g and g·x̂: the γ and β gradients, and (in training) part of dx.
-    let sums: Tensor | undefined;
-    if (o.training || (affine && (need[1] || need[2]))) {
-      sums = Tensor.empty([2 * c]);
-      const dgamma = affine ? Tensor.empty([c]) : undefined;
-      const dbeta = affine ? Tensor.empty([c]) : undefined;
-      launch("bn_backward_sums", cached(k.batchNormBackwardSums, sh, affine, act, o.slope), [
-        x,
+    const dgamma = affine && (need[1] || need[2]) ? Tensor.empty([c]) : undefined;
+    const dbeta = dgamma ? Tensor.empty([c]) : undefined;
+    // In training, dx needs the per-channel sums that are also the γ and β gradients, so
+    // one launch makes all three; in evaluation dx is elementwise on its own.
+    const dxInSums = o.training && need[0];
+    const dx = need[0] ? Tensor.empty(x.shape) : undefined;
+    if (dgamma || dxInSums) {
+      const gamma = affine && dxInSums ? [o.weight!] : [];
+      const outs = [...(dgamma ? [dgamma, dbeta!] : []), ...(dxInSums ? [dx!] : [])];
+      launch(
+        "bn_backward",
+        cached(k.batchNormBackward, sh, act, o.slope, {
+          affine,
+          paramGrads: dgamma !== undefined,
+          dx: dxInSums,
+        }),
+        [x, y, dy, stats, ...gamma, ...outs],
+        [c, 1, 1],
+      );
+    }
+    if (dx && !dxInSums) {
+      const gamma = affine ? [o.weight!] : [];
+      launchFlat("bn_backward_eval", cached(k.batchNormBackwardEval, sh, affine, act, o.slope), [
         y,
         dy,
         stats,
-        sums,
-        ...(affine ? [dgamma!, dbeta!] : []),
-      ], [c, 1, 1]);
-      grads[1] = dgamma;
-      grads[2] = dbeta;
+        ...gamma,
+        dx,
+      ], dx.size);
     }
-    if (need[0]) {
-      const dx = Tensor.empty(x.shape);
-      const gamma = affine ? [o.weight!] : [];
-      if (o.training) {
-        launchFlat("bn_backward_data", cached(k.batchNormBackwardData, sh, affine, act, o.slope), [
-          x,
-          y,
-          dy,
-          stats,
-          sums!,
-          ...gamma,
-          dx,
-        ], dx.size);
-      } else {
-        launchFlat("bn_backward_eval", cached(k.batchNormBackwardEval, sh, affine, act, o.slope), [
-          y,
-          dy,
-          stats,
-          ...gamma,
-          dx,
-        ], dx.size);
-      }
-      grads[0] = dx;
-    }
-    sums?.dispose();
+    grads[0] = dx;
+    grads[1] = dgamma;
+    grads[2] = dbeta;
     return grads.slice(0, 1 + params.length);
   });
   // The statistics must outlive the op for its backward pass; they are freed with the

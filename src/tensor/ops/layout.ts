@@ -5,8 +5,9 @@
  */
 import {
   axisCopy,
+  axisJoin,
+  type AxisPart,
   broadcastAxis,
-  concatInputs,
   permute as permuteKernel,
   sumAxis,
 } from "../../../kernels/layout.ts";
@@ -65,27 +66,39 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   shape[ax] = xs.reduce((s, x) => s + x.shape[ax], 0);
   const y = Tensor.empty(shape);
   let at = 0;
-  const starts: number[] = [];
-  for (const x of xs) {
-    starts.push(at);
-    at += x.shape[ax];
+  const parts: AxisPart[] = xs.map((x) => ({
+    size: x.shape[ax],
+    start: (at += x.shape[ax]) - x.shape[ax],
+  }));
+  joinAlong(y, xs, parts, ax, false);
+  return record(y, xs, "concat", (dy, need) => {
+    const dxs = xs.map((x, i) => (need[i] ? Tensor.empty(x.shape) : undefined));
+    const picked = dxs.flatMap((dx, i) => (dx ? [i] : []));
+    joinAlong(dy, picked.map((i) => dxs[i]!), picked.map((i) => parts[i]), ax, true);
+    return dxs;
+  });
+}
+
+/**
+ * Copies `tensors` into (or, with `split`, out of) their `parts` of `whole` along `axis`,
+ * as many per launch as the device binds (one binding is the whole).
+ */
+function joinAlong(
+  whole: Tensor,
+  tensors: Tensor[],
+  parts: AxisPart[],
+  axis: number,
+  split: boolean,
+): void {
+  const v = view(whole.shape, axis);
+  // Capped like `sum`'s, so that a long list does not generate one enormous kernel.
+  const per = Math.min(8, runtime().gpu.limits.maxStorageBuffersPerShaderStage) - 1;
+  for (let k = 0; k < tensors.length; k += per) {
+    const group = parts.slice(k, k + per), ts = tensors.slice(k, k + per);
+    const code = cached(axisJoin, v, whole.shape[axis], group, split);
+    const n = v.outer * group.reduce((s, p) => s + p.size, 0) * v.inner;
+    launchFlat("concat", code, split ? [whole, ...ts] : [...ts, whole], n);
   }
-  // As many inputs per launch as the device binds (one binding is the output).
-  const most = Math.min(8, runtime().device.limits.maxStorageBuffersPerShaderStage) - 1;
-  const v = view(shape, ax);
-  for (let k = 0; k < xs.length; k += most) {
-    const group = xs.slice(k, k + most), sizes = group.map((x) => x.shape[ax]);
-    const n = v.outer * sizes.reduce((a, b) => a + b, 0) * v.inner;
-    const code = cached(concatInputs, v, sizes, { axis: shape[ax], start: starts[k] });
-    launchFlat("concat", code, [...group, y], n);
-  }
-  return record(y, xs, "concat", (dy, need) =>
-    xs.map((x, i) => {
-      if (!need[i]) return undefined;
-      const dx = Tensor.empty(x.shape);
-      copyAlong(dy, dx, ax, starts[i], 0, x.shape[ax]);
-      return dx;
-    }));
 }
 
 /** x[..., start:end, ...] along `axis` (a copy). */

@@ -20,18 +20,26 @@ function actBackward(kind: Act, pre: Ref, dy: Ref): Ref {
     : dy;
 }
 
-const CASES: { shape: number[]; affine: boolean; activation: Act; training: boolean }[] = [
+const CASES: {
+  shape: number[];
+  affine: boolean;
+  activation: Act;
+  training: boolean;
+  /** γ and β are constants (no gradients wanted), as in a discriminator step's generator. */
+  frozen?: boolean;
+}[] = [
   { shape: [3, 5], affine: false, activation: "none", training: true },
   { shape: [2, 4, 5, 3], affine: true, activation: "relu", training: true },
   { shape: [3, 3, 3, 4, 5], affine: true, activation: "leakyRelu", training: true },
   { shape: [5, 7, 1, 1], affine: true, activation: "none", training: true },
+  { shape: [2, 4, 5, 3], affine: true, activation: "leakyRelu", training: true, frozen: true },
   { shape: [2, 4, 5, 3], affine: true, activation: "relu", training: false },
   { shape: [4, 6], affine: false, activation: "none", training: false },
 ];
 
 for (const [i, s] of CASES.entries()) {
   const name = `batchNorm [${s.shape}] affine=${s.affine} ${s.activation} ` +
-    (s.training ? "train" : "eval");
+    (s.training ? "train" : "eval") + (s.frozen ? " frozen" : "");
   Deno.test(name, async () => {
     const c = s.shape[1];
     const x = randnRef(s.shape, 100 + i, 2);
@@ -60,7 +68,7 @@ for (const [i, s] of CASES.entries()) {
         }),
       expected: y,
       dy,
-      grads: { x: g.dx, ...(s.affine ? { weight: g.dweight, bias: g.dbias } : {}) },
+      grads: { x: g.dx, ...(s.affine && !s.frozen ? { weight: g.dweight, bias: g.dbias } : {}) },
       tol: 1e-4,
     });
     // Running statistics: updated with the unbiased variance in training, untouched in eval.

@@ -1,0 +1,43 @@
+/**
+ * Training recipes: named bundles of the configuration's training choices (loss targets,
+ * motion network, ...), applied as a layer between a preset (sizes) and a YAML file, so
+ * that candidates are compared by name and any field can still be overridden.
+ *
+ * A recipe holds only fields that change how the networks are trained, never sizes: a
+ * preset and a recipe combine freely.
+ *
+ * @module
+ */
+import type { MoCoGANConfig } from "./config.ts";
+
+/** The configuration fields a recipe may set. */
+export type RecipeFields = Pick<MoCoGANConfig, "motion" | "realLabel">;
+
+/** A named recipe: its fields and one line saying where it comes from. */
+export interface Recipe {
+  /** The fields it sets, all of them, so the recipe alone decides them. */
+  fields: RecipeFields;
+  /** One line for `help train`. */
+  summary: string;
+}
+
+/**
+ * The recipes. `seed` is the seed implementation's training exactly (the reference's
+ * defaults, which the parity fixtures were made with); `paper` is the MoCoGAN paper's
+ * motion network, whose every step draws fresh noise (iid GRU inputs).
+ */
+export const RECIPES: Readonly<Record<string, Recipe>> = {
+  seed: {
+    fields: { motion: "feedback", realLabel: 0.9 },
+    summary: "the seed's: feedback GRU, BCE with real label 0.9 (default)",
+  },
+  paper: {
+    fields: { motion: "iid", realLabel: 0.9 },
+    summary: "the paper's iid GRU motion network, BCE with real label 0.9",
+  },
+};
+
+/** The recipe named `name`, or undefined when there is none. */
+export function findRecipe(name: string): Recipe | undefined {
+  return Object.hasOwn(RECIPES, name) ? RECIPES[name] : undefined;
+}

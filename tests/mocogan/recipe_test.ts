@@ -1,0 +1,39 @@
+import { assertEquals, assertRejects } from "../_assert.ts";
+import { layerConfig } from "../../src/cli/config_layers.ts";
+import { UsageError } from "../../src/cli/args.ts";
+import { resolveConfig } from "../../src/mocogan/config.ts";
+import { findRecipe, RECIPES } from "../../src/mocogan/recipe.ts";
+
+Deno.test("recipe seed is the configuration the parity fixtures were made with", () => {
+  const defaults = resolveConfig();
+  const seed = resolveConfig(RECIPES.seed.fields);
+  assertEquals(seed, defaults);
+});
+
+Deno.test("recipe paper trains the iid motion network and changes nothing else", () => {
+  const seed = resolveConfig(RECIPES.seed.fields);
+  const paper = resolveConfig(RECIPES.paper.fields);
+  assertEquals(paper.motion, "iid");
+  assertEquals({ ...paper, motion: seed.motion }, seed);
+});
+
+Deno.test("a recipe sits between the preset and the flags", async () => {
+  const { partial, sources } = await layerConfig({ preset: "tiny", recipe: "paper" });
+  assertEquals(partial.motion, "iid");
+  assertEquals(partial.imageSize, 32);
+  assertEquals(sources, ["preset tiny", "recipe paper"]);
+  const flagged = await layerConfig({ recipe: "paper", motion: "feedback" });
+  assertEquals(flagged.partial.motion, "feedback");
+  assertEquals(flagged.sources, ["recipe paper", "flags"]);
+});
+
+Deno.test("an unknown recipe names the ones there are", async () => {
+  await assertRejects(
+    () => layerConfig({ recipe: "modern" }),
+    UsageError,
+    "unknown recipe 'modern'; choose one of seed, paper",
+  );
+  // Inherited object keys are not recipes.
+  assertEquals(findRecipe("constructor"), undefined);
+  await assertRejects(() => layerConfig({ recipe: "toString" }), UsageError, "unknown recipe");
+});
