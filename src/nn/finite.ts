@@ -8,7 +8,7 @@
 import { countNonFinite, PER_GROUP } from "../../kernels/finite.ts";
 import { grid1d } from "../../kernels/common.ts";
 import { type BufferRange, runtime } from "../gpu/runtime.ts";
-import { cached, launch } from "../tensor/ops/launch.ts";
+import { cached, inputsPerLaunch, launch } from "../tensor/ops/launch.ts";
 
 /** A small GPU buffer of u32 counters, one per slot, that count non-finite values. */
 export class NonFiniteCounter {
@@ -42,8 +42,8 @@ export class NonFiniteCounter {
   count(values: BufferRange | BufferRange[], slot: number): void {
     if (!(slot >= 0 && slot < this.slots)) throw new RangeError(`no counter ${slot}`);
     const ranges = (Array.isArray(values) ? values : [values]).filter((r) => r.size >= 4);
-    // One binding is the counters.
-    const most = Math.min(8, runtime().device.limits.maxStorageBuffersPerShaderStage) - 1;
+    const most = inputsPerLaunch(); // the one output is the counters
+
     const counts = { buffer: this.#buffer, offset: 0, size: this.#buffer.size };
     for (let k = 0; k < ranges.length; k += most) {
       const part = ranges.slice(k, k + most), sizes = part.map((r) => Math.floor(r.size / 4));

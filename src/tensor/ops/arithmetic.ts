@@ -4,9 +4,8 @@
  * @module
  */
 import { axpby, sumInputs } from "../../../kernels/elementwise.ts";
-import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
-import { cached, launchFlat } from "./launch.ts";
+import { cached, inputsPerLaunch, launchFlat } from "./launch.ts";
 
 function sameShape(a: Tensor, b: Tensor, op: string): void {
   if (a.size !== b.size) throw new Error(`${op}: shapes [${a.shape}] and [${b.shape}] differ`);
@@ -46,8 +45,8 @@ export function sum(ts: Tensor[]): Tensor {
   if (ts.length === 0) throw new Error("sum: no tensors");
   for (const t of ts) sameShape(ts[0], t, "sum");
   if (ts.length === 1) return ts[0];
-  // One binding is the output; partial sums are carried as the next launch's first input.
-  const most = Math.min(8, runtime().device.limits.maxStorageBuffersPerShaderStage) - 1;
+  // Partial sums are carried as the next launch's first input.
+  const most = inputsPerLaunch();
   let acc = ts[0], next = 1;
   while (next < ts.length) {
     const inputs = [acc, ...ts.slice(next, next + most - 1)];

@@ -32,6 +32,15 @@ export function launchFlat(
   launch(label, code, buffers, grid1d(n));
 }
 
+/**
+ * How many input buffers a kernel with one output may bind: the device's storage-binding
+ * limit, capped at WebGPU's default of 8 so that a long list of inputs does not generate
+ * one enormous kernel. Ops that take any number of inputs launch once per this many.
+ */
+export function inputsPerLaunch(): number {
+  return Math.min(8, runtime().gpu.limits.maxStorageBuffersPerShaderStage) - 1;
+}
+
 const memo = new Map<unknown, Map<string, unknown>>();
 
 /**

@@ -11,9 +11,8 @@ import {
   permute as permuteKernel,
   sumAxis,
 } from "../../../kernels/layout.ts";
-import { runtime } from "../../gpu/runtime.ts";
 import { record, Tensor } from "../tensor.ts";
-import { cached, launchFlat } from "./launch.ts";
+import { cached, inputsPerLaunch, launchFlat } from "./launch.ts";
 import { numel } from "../numel.ts";
 
 function view(shape: readonly number[], axis: number) {
@@ -91,8 +90,7 @@ function joinAlong(
   split: boolean,
 ): void {
   const v = view(whole.shape, axis);
-  // Capped like `sum`'s, so that a long list does not generate one enormous kernel.
-  const per = Math.min(8, runtime().gpu.limits.maxStorageBuffersPerShaderStage) - 1;
+  const per = inputsPerLaunch();
   for (let k = 0; k < tensors.length; k += per) {
     const group = parts.slice(k, k + per), ts = tensors.slice(k, k + per);
     const code = cached(axisJoin, v, whole.shape[axis], group, split);
