@@ -63,6 +63,20 @@ export function initialMotionState(
   return { h: m.h0 };
 }
 
+/** What {@linkcode motionSteps} and {@linkcode motionCodes} run. */
+export interface MotionStepOptions {
+  /** Time steps to run. */
+  steps: number;
+  /** (B, steps, d_M) inputs for `iid`; unused for `feedback`. */
+  noise?: Tensor;
+  /** Category one-hots (B, n_cat), appended to every step's input. */
+  onehot?: Tensor;
+  /** Per-step statistics for evaluation mode (motion_norm.ts). */
+  statistics?: StepStatistics;
+  /** Index of the first step, for choosing statistics. */
+  start?: number;
+}
+
 /**
  * Runs R_M for `steps` steps from `state` and returns the motion codes z_M(t) (B, d_M)
  * and the state after the last step, so that generation can continue chunk by chunk.
@@ -76,13 +90,7 @@ export function motionSteps(
   net: Network,
   c: MoCoGANConfig,
   state: MotionState,
-  m: {
-    steps: number;
-    noise?: Tensor;
-    onehot?: Tensor;
-    statistics?: StepStatistics;
-    start?: number;
-  },
+  m: MotionStepOptions,
 ): { codes: Tensor[]; state: MotionState } {
   const batch = state.h.shape[0];
   const gru = gruWeights(net);
@@ -142,13 +150,7 @@ export function motionCodes(
   net: Network,
   c: MoCoGANConfig,
   state: MotionState,
-  m: {
-    steps: number;
-    noise?: Tensor;
-    onehot?: Tensor;
-    statistics?: StepStatistics;
-    start?: number;
-  },
+  m: MotionStepOptions,
 ): { codes: Tensor; state: MotionState } {
   if (!net.training && fusedFeedbackFits(c, state.h.shape[0])) {
     const statistics = m.statistics?.packed ??

@@ -116,32 +116,28 @@ export async function motionStatistics(
 }
 
 /**
- * {@linkcode MotionStatistics} on the GPU, one (d_M) mean and variance tensor per step,
- * in the form BatchNorm's evaluation mode takes. Owns its tensors until disposed.
+ * {@linkcode MotionStatistics} on the GPU: all steps packed for the fused motion kernel,
+ * and one (d_M) mean and variance tensor per step, in the form BatchNorm's evaluation mode
+ * takes, made on first use (only the op-by-op path asks). Owns its tensors until disposed.
  */
 export class StepStatistics {
   /** Time steps covered. */
   readonly steps: number;
   /** Every step's mean and variance, (steps, 2, d_M), as the fused motion kernel takes them. */
   readonly packed: Tensor;
-  readonly #mean: Tensor[] = [];
-  readonly #variance: Tensor[] = [];
+  readonly #source: MotionStatistics;
+  readonly #rows = new Map<number, { mean: Tensor; variance: Tensor }>();
 
   /** Uploads `s`. */
   constructor(s: MotionStatistics) {
     this.steps = s.steps;
+    this.#source = s;
     const packed = new Float32Array(s.steps * 2 * s.dim);
     for (let t = 0; t < s.steps; t++) {
-      packed.set(s.mean.subarray(t * s.dim, (t + 1) * s.dim), 2 * t * s.dim);
-      packed.set(s.variance.subarray(t * s.dim, (t + 1) * s.dim), (2 * t + 1) * s.dim);
+      packed.set(this.#row(s.mean, t), 2 * t * s.dim);
+      packed.set(this.#row(s.variance, t), (2 * t + 1) * s.dim);
     }
     this.packed = Tensor.from(packed, [s.steps, 2, s.dim], true);
-    for (let t = 0; t < s.steps; t++) {
-      const row = (a: Float64Array) =>
-        Tensor.from(Float32Array.from(a.subarray(t * s.dim, (t + 1) * s.dim)), [s.dim], true);
-      this.#mean.push(row(s.mean));
-      this.#variance.push(row(s.variance));
-    }
   }
 
   /** Mean and variance of step `t` (0-based); a RangeError past {@linkcode steps}. */
@@ -149,12 +145,24 @@ export class StepStatistics {
     if (t < 0 || t >= this.steps) {
       throw new RangeError(`motion statistics cover ${this.steps} steps, not step ${t}`);
     }
-    return { mean: this.#mean[t], variance: this.#variance[t] };
+    let row = this.#rows.get(t);
+    if (!row) {
+      const upload = (a: Float64Array) =>
+        Tensor.from(Float32Array.from(this.#row(a, t)), [this.#source.dim], true);
+      row = { mean: upload(this.#source.mean), variance: upload(this.#source.variance) };
+      this.#rows.set(t, row);
+    }
+    return row;
   }
 
   /** Frees the GPU tensors. */
   dispose(): void {
-    for (const t of [this.packed, ...this.#mean, ...this.#variance]) t.dispose();
+    this.packed.dispose();
+    for (const r of this.#rows.values()) for (const t of [r.mean, r.variance]) t.dispose();
+  }
+
+  #row(a: Float64Array, t: number): Float64Array {
+    return a.subarray(t * this.#source.dim, (t + 1) * this.#source.dim);
   }
 }
 

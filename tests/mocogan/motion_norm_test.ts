@@ -6,10 +6,15 @@ import { assert } from "../_assert.ts";
 import { fromReferenceConfig, PRESETS, resolveConfig } from "../../src/mocogan/config.ts";
 import { MoCoGAN } from "../../src/mocogan/model.ts";
 import { motionStatistics } from "../../src/mocogan/motion_norm.ts";
+import { oneHot } from "../../src/mocogan/latent_codes.ts";
+import { fusedFeedbackSteps } from "../../src/mocogan/motion_fused.ts";
+import { motionSteps } from "../../src/mocogan/motion_generator.ts";
+import { stack } from "../../src/tensor/ops/layout.ts";
+import { Tensor } from "../../src/tensor/tensor.ts";
 import { Rng } from "../../src/nn/random.ts";
 import { gruCell } from "../reference/gru_cell.ts";
 import { linear } from "../reference/linear.ts";
-import type { Ref } from "../reference/util.ts";
+import { type Ref, relError } from "../reference/util.ts";
 
 const config = {
   imageSize: 32,
@@ -113,4 +118,29 @@ Deno.test("the seed preset and PyTorch configurations keep the running statistic
   assert(resolveConfig(fromReferenceConfig({ img: 32, T: 8 })).motionNorm === "running", "ref");
   assert(resolveConfig({}).motionNorm === "population", "default");
   assert(resolveConfig(PRESETS.small).motionNorm === "population", "small preset");
+});
+
+Deno.test("the op-by-op path normalises with the same per-step statistics as the fused kernel", async () => {
+  const model = await MoCoGAN.create({ ...config, numCategories: 2 }, { seed: 8 });
+  const c = model.config, net = model.nets.motion_generator, steps = 7, n = 3;
+  const statistics = await model.motionStatistics(steps + 2);
+  const rng = new Rng(9);
+  const fresh = () => ({
+    h: Tensor.zeros([n, c.gruHidden]),
+    x: Tensor.from(new Rng(10).normals(n * c.dimMotion), [n, c.dimMotion]),
+  });
+  const onehot = oneHot(Int32Array.from({ length: n }, () => rng.int(2)), 2);
+  net.training = false;
+  try {
+    const m = { steps, onehot, statistics: statistics!, start: 2 };
+    const fused = await fusedFeedbackSteps(net, c, fresh(), {
+      ...m,
+      statistics: statistics!.packed,
+    }).codes.read();
+    const opByOp = await stack(motionSteps(net, c, fresh(), m).codes, 1).read();
+    const err = relError(Float64Array.from(opByOp), Float64Array.from(fused));
+    assert(err < 1e-5, `relative error ${err}`);
+  } finally {
+    net.training = true;
+  }
 });
