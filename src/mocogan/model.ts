@@ -13,7 +13,7 @@ import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
 import { backward } from "../tensor/autograd.ts";
 import { add } from "../tensor/ops/arithmetic.ts";
 import { bceWithLogits, crossEntropy } from "../tensor/ops/loss.ts";
-import { permute, slice, stack } from "../tensor/ops/layout.ts";
+import { permute, slice } from "../tensor/ops/layout.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import { type MoCoGANConfig, resolveConfig } from "./config.ts";
 import {
@@ -22,12 +22,7 @@ import {
   videoDiscriminatorLayers,
 } from "./layers.ts";
 import { latentCodes, oneHot } from "./latent_codes.ts";
-import {
-  declareMotionGenerator,
-  initialMotionState,
-  motionCodes,
-  motionSteps,
-} from "./motion_generator.ts";
+import { declareMotionGenerator, initialMotionState, motionCodes } from "./motion_generator.ts";
 import { DivergenceError } from "./divergence.ts";
 import { motionStatistics, StepStatistics } from "./motion_norm.ts";
 import { checkStateDict, type StateDict } from "./state_dict.ts";
@@ -327,11 +322,7 @@ export class MoCoGAN {
     // updates its running statistics at each one, as the reference's does.
     const net = this.nets.motion_generator, state = initialMotionState(c, motion);
     const m = { steps: motion.length, noise: motion.noise, onehot, statistics };
-    // Training differentiates step by step and stacks only the window's codes;
-    // evaluation generates every step's code at once (fused for feedback).
-    const codes = net.training
-      ? stack(motionSteps(net, c, state, m).codes.slice(offset, offset + frames), 1)
-      : motionCodes(net, c, state, m).codes;
+    const codes = motionCodes(net, c, state, m).codes;
     const window = codes.shape[1] === frames ? codes : slice(codes, 1, offset, offset + frames);
     const z = latentCodes(content, onehot, window);
     const img = this.#run("image_generator", z);

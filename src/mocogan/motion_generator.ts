@@ -20,6 +20,7 @@ import { Tensor } from "../tensor/tensor.ts";
 import type { MoCoGANConfig } from "./config.ts";
 import type { StepStatistics } from "./motion_norm.ts";
 import { fusedFeedbackFits, fusedFeedbackSteps } from "./motion_fused.ts";
+import { fusedMotionTrain, fusedMotionTrainFits } from "./motion_train.ts";
 
 /** The GRU's hidden width: `gruHidden` for feedback, d_M for iid. */
 export function motionHidden(c: MoCoGANConfig): number {
@@ -141,10 +142,11 @@ function gruWeights(net: Network) {
 }
 
 /**
- * {@linkcode motionSteps} with the codes as one (B, steps, d_M) tensor, as generation
- * wants them: the feedback network in evaluation mode runs fused in one launch
- * (motion_fused.ts) when the device allows; otherwise the steps run op by op and are
- * stacked.
+ * {@linkcode motionSteps} with the codes as one (B, steps, d_M) tensor, fused where the
+ * device allows: in training mode both variants run their whole recurrence in a forward
+ * and a backward launch (motion_train.ts; the codes of every step, differentiable), and
+ * the feedback network in evaluation mode runs in one launch (motion_fused.ts). Otherwise
+ * the steps run op by op and are stacked.
  */
 export function motionCodes(
   net: Network,
@@ -152,6 +154,10 @@ export function motionCodes(
   state: MotionState,
   m: MotionStepOptions,
 ): { codes: Tensor; state: MotionState } {
+  if (net.training && fusedMotionTrainFits(c)) {
+    const noise = c.motion === "feedback" ? state.x! : m.noise!;
+    return fusedMotionTrain(net, c, { ...m, noise, h0: state.h });
+  }
   if (!net.training && fusedFeedbackFits(c, state.h.shape[0])) {
     const statistics = m.statistics?.packed ??
       concat([net.b("bn.running_mean"), net.b("bn.running_var")], 0);

@@ -17,13 +17,29 @@ export class Storage implements BufferRange {
   readonly size: number;
   #refs = 1;
   #pooled: boolean;
+  #parent: Storage | undefined;
 
-  /** Wraps a range; `pooled` storage goes back to the buffer pool when freed. */
-  constructor(buffer: GPUBuffer, offset: number, size: number, pooled: boolean) {
+  /**
+   * Wraps a range; `pooled` storage goes back to the buffer pool when freed, and storage
+   * made by {@linkcode Storage.sub} releases its parent.
+   */
+  constructor(buffer: GPUBuffer, offset: number, size: number, pooled: boolean | Storage) {
     this.buffer = buffer;
     this.offset = offset;
     this.size = size;
-    this.#pooled = pooled;
+    this.#pooled = pooled === true;
+    if (pooled instanceof Storage) this.#parent = pooled.retain();
+  }
+
+  /**
+   * `size` bytes at byte `offset` of this storage, as storage of their own that keeps this
+   * one alive until released (so an op can hand out parts of one scratch buffer).
+   */
+  sub(offset: number, size: number): Storage {
+    if (offset < 0 || offset + size > this.size) {
+      throw new RangeError(`bytes ${offset}..${offset + size} lie outside ${this.size}`);
+    }
+    return new Storage(this.buffer, this.offset + offset, size, this);
   }
 
   /** Adds a reference (a view was made). */
@@ -34,7 +50,9 @@ export class Storage implements BufferRange {
 
   /** Drops a reference; the last one returns pooled memory. */
   release(): void {
-    if (--this.#refs === 0 && this.#pooled) runtime().pool.release(this.buffer);
+    if (--this.#refs > 0) return;
+    if (this.#pooled) runtime().pool.release(this.buffer);
+    this.#parent?.release();
   }
 }
 

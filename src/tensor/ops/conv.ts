@@ -19,7 +19,7 @@ import {
 import { deviceConvTimer } from "./conv_timer.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launch } from "./launch.ts";
-import { channelSum } from "./reduce.ts";
+import { sumRows } from "./reduce.ts";
 
 /** Stride and padding per spatial dimension (a single number applies to all). */
 export interface ConvOptions {
@@ -185,22 +185,28 @@ export function convTranspose(x: Tensor, w: Tensor, opts: ConvOptions = {}): Ten
   });
 }
 
+/** A linear map of n rows from i to o features, as a 1×1×1 convolution. */
+function linearGeometry(n: number, i: number, o: number): ConvGeometry {
+  const one: [number, number, number] = [1, 1, 1];
+  return {
+    batch: n,
+    cin: i,
+    cout: o,
+    inSize: one,
+    outSize: one,
+    kernel: one,
+    stride: one,
+    pad: [0, 0, 0],
+  };
+}
+
 /** y = x·wᵀ + b for x (N, in), w (out, in), b (out). */
 export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
   if (x.shape.length !== 2 || w.shape.length !== 2 || x.shape[1] !== w.shape[1]) {
     throw new Error(`linear: input [${x.shape}] does not match weight [${w.shape}]`);
   }
   const [n, i] = x.shape, o = w.shape[0];
-  const g: ConvGeometry = {
-    batch: n,
-    cin: i,
-    cout: o,
-    inSize: [1, 1, 1],
-    outSize: [1, 1, 1],
-    kernel: [1, 1, 1],
-    stride: [1, 1, 1],
-    pad: [0, 0, 0],
-  };
+  const g = linearGeometry(n, i, o);
   const y = Tensor.empty([n, o]);
   runGemm("forward", g, [w, x], y, { bias: b });
   const inputs = b ? [x, w, b] : [x, w];
@@ -213,7 +219,17 @@ export function linear(x: Tensor, w: Tensor, b?: Tensor): Tensor {
   });
 }
 
-/** Sums a (N, C) matrix over rows. */
-function sumRows(dy: Tensor): Tensor {
-  return channelSum(dy.reshape([dy.shape[0], dy.shape[1], 1]));
+/**
+ * dyᵀ·x for dy (N, out) and x (N, in): the weight gradient of {@linkcode linear} summed
+ * over the N rows, for ops that differentiate a linear map applied to many rows at once.
+ * Not differentiable.
+ */
+export function linearWeightGrad(dy: Tensor, x: Tensor): Tensor {
+  const [n, o] = dy.shape, i = x.shape[1];
+  if (x.shape.length !== 2 || dy.shape.length !== 2 || x.shape[0] !== n) {
+    throw new Error(`linearWeightGrad: rows of [${dy.shape}] and [${x.shape}] differ`);
+  }
+  const dw = Tensor.empty([o, i]);
+  runGemm("weight", linearGeometry(n, i, o), [dy, x], dw);
+  return dw;
 }

@@ -17,3 +17,8 @@ export function channelSum(x: Tensor): Tensor {
   else launch("channel_sum", cached(channelSumKernel, n, c, s), [x, out], [c, 1, 1]);
   return out;
 }
+
+/** Sums a (N, C) matrix over its rows; returns (C). Not differentiable. */
+export function sumRows(x: Tensor): Tensor {
+  return channelSum(x.reshape([x.shape[0], x.shape[1], 1]));
+}
