@@ -23,15 +23,26 @@ export interface BatchNormShape {
    * SIMD vector (8): their barriers and tree steps cost more than the extra serial adds.
    */
   wg?: number;
+  /**
+   * Equal groups of samples normalised with statistics of their own (default 1), as if
+   * each group were a separate call in order: how a discriminator sees real and fake
+   * batches in one pass and still normalises each with its own batch statistics.
+   */
+  groups?: number;
 }
 
+/** Samples per group. */
+const perGroup = (sh: BatchNormShape) => sh.n / (sh.groups ?? 1);
+
+/** Index of element `e` (of the group's n/groups · s) of channel c in group grp. */
 const at = (sh: BatchNormShape, e: string) =>
-  `(${e} / ${sh.s}u * ${sh.c}u + c) * ${sh.s}u + ${e} % ${sh.s}u`;
+  `((grp * ${perGroup(sh)}u + ${e} / ${sh.s}u) * ${sh.c}u + c) * ${sh.s}u + ${e} % ${sh.s}u`;
 
 /**
  * Training mode, one workgroup per channel: the batch statistics (into STATS, and the
  * running mean and variance updated with `momentum`), then y = act(γ·x̂ + β) for the
- * channel, so that normalising costs one launch rather than statistics then apply.
+ * channel, so that normalising costs one launch rather than statistics then apply. With
+ * groups, each group in turn, STATS holding [mean(C), invstd(C)] per group.
  * Bindings: X, [GAMMA, BETA], RM, RV, STATS, Y.
  */
 export function batchNormTrain(
@@ -42,7 +53,7 @@ export function batchNormTrain(
   act: ActivationKind,
   slope?: number,
 ): string {
-  const count = sh.n * sh.s, wg = sh.wg ?? WG;
+  const count = perGroup(sh) * sh.s, wg = sh.wg ?? WG;
   const m = f32(momentum);
   const a = activation(act, slope);
   return `${bindings(["X", ...(affine ? ["GAMMA", "BETA"] : [])], ["RM", "RV", "STATS", "Y"])}
@@ -51,6 +62,7 @@ ${workgroupSums(["acc"], wg)}
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let c = wid.x;
+  for (var grp = 0u; grp < ${sh.groups ?? 1}u; grp++) {
   var t = 0.0;
   for (var e = lid; e < ${count}u; e += ${wg}u) { t += X[${at(sh, "e")}]; }
   acc[lid] = t;
@@ -64,8 +76,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   let v = acc[0] / ${f32(count)};
   let inv = 1.0 / sqrt(v + ${f32(eps)});
   if (lid == 0u) {
-    STATS[c] = mean;
-    STATS[${sh.c}u + c] = inv;
+    STATS[grp * ${2 * sh.c}u + c] = mean;
+    STATS[grp * ${2 * sh.c}u + ${sh.c}u + c] = inv;
     RM[c] = (1.0 - ${m}) * RM[c] + ${m} * mean;
     RV[c] = (1.0 - ${m}) * RV[c] + ${m} * v * ${f32(count / Math.max(1, count - 1))};
   }
@@ -74,6 +86,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
     var x = (X[j] - mean) * inv;
     ${affine ? "x = x * GAMMA[c] + BETA[c];" : ""}
     Y[j] = ${a.forward};
+  }
+  // The next group reuses acc, which every thread has just read.
+  workgroupBarrier();
   }
 }`;
 }
@@ -121,7 +136,7 @@ export function batchNormBackward(
 ): string {
   const { affine, paramGrads, dx } = o;
   const a = activation(act, slope);
-  const count = sh.n * sh.s, wg = sh.wg ?? WG;
+  const count = perGroup(sh) * sh.s, wg = sh.wg ?? WG;
   const n = f32(count);
   const read = ["X", "Y", "DY", "STATS", ...(affine && dx ? ["GAMMA"] : [])];
   const write = [...(paramGrads ? ["DGAMMA", "DBETA"] : []), ...(dx ? ["DX"] : [])];
@@ -130,8 +145,11 @@ ${workgroupSums(["sg", "sgx"], wg)}
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let c = wid.x;
-  let mean = STATS[c];
-  let inv = STATS[${sh.c}u + c];
+  var dgamma = 0.0;
+  var dbeta = 0.0;
+  for (var grp = 0u; grp < ${sh.groups ?? 1}u; grp++) {
+  let mean = STATS[grp * ${2 * sh.c}u + c];
+  let inv = STATS[grp * ${2 * sh.c}u + ${sh.c}u + c];
   var tg = 0.0;
   var tgx = 0.0;
   for (var e = lid; e < ${count}u; e += ${wg}u) {
@@ -145,7 +163,8 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   sg[lid] = tg;
   sgx[lid] = tgx;
   reduceAll(lid);
-  ${paramGrads ? "if (lid == 0u) { DGAMMA[c] = sgx[0]; DBETA[c] = sg[0]; }" : ""}
+  dgamma += sgx[0];
+  dbeta += sg[0];
   ${
     dx
       ? `let sumG = sg[0];
@@ -161,6 +180,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid:
   }`
       : ""
   }
+  // The next group reuses sg and sgx, which every thread has just read.
+  workgroupBarrier();
+  }
+  ${paramGrads ? "if (lid == 0u) { DGAMMA[c] = dgamma; DBETA[c] = dbeta; }" : ""}
 }`;
 }
 

@@ -6,31 +6,44 @@
 import { bindings, f32, flatMain, WG, workgroupSums } from "./common.ts";
 
 /**
- * Mean binary cross-entropy of logits against a constant target, in PyTorch's stable
- * form max(x,0) − x·t + log(1 + e^−|x|). Bindings: X, LOSS (one element).
+ * Binary cross-entropy of logits in PyTorch's stable form max(x,0) − x·t + log(1 + e^−|x|),
+ * against one constant target per equal consecutive group of the n logits, as the sum of
+ * the groups' means (one target: the mean). Equal groups make that the total over
+ * n/groups. Bindings: X, LOSS (one element).
  */
-export function bceWithLogits(n: number, target: number): string {
+export function bceWithLogits(n: number, targets: number[]): string {
+  const per = n / targets.length;
   return `${bindings(["X"], ["LOSS"])}
+${targetsOf(targets, n)}
 ${workgroupSums(["acc"])}
 @compute @workgroup_size(${WG})
 fn main(@builtin(local_invocation_index) lid: u32) {
   var t = 0.0;
   for (var i = lid; i < ${n}u; i += ${WG}u) {
     let x = X[i];
-    t += max(x, 0.0) - x * ${f32(target)} + log(1.0 + exp(-abs(x)));
+    t += max(x, 0.0) - x * targetOf(i) + log(1.0 + exp(-abs(x)));
   }
   acc[lid] = t;
   reduceAll(lid);
-  if (lid == 0u) { LOSS[0] = acc[0] / ${f32(n)}; }
+  if (lid == 0u) { LOSS[0] = acc[0] / ${f32(per)}; }
 }`;
 }
 
-/** dx = (σ(x) − t)/n · dL. Bindings: X, DL, DX. */
-export function bceWithLogitsBackward(n: number, target: number): string {
+/** dx = (σ(x) − t)/(n/groups) · dL. Bindings: X, DL, DX. */
+export function bceWithLogitsBackward(n: number, targets: number[]): string {
   return `${bindings(["X", "DL"], ["DX"])}
+${targetsOf(targets, n)}
 ${flatMain(n)}
-  DX[i] = (1.0 / (1.0 + exp(-X[i])) - ${f32(target)}) / ${f32(n)} * DL[0];
+  DX[i] = (1.0 / (1.0 + exp(-X[i])) - targetOf(i)) / ${f32(n / targets.length)} * DL[0];
 }`;
+}
+
+/** WGSL `targetOf(i)`: the target of element i of n, constant per group (inlined). */
+function targetsOf(targets: number[], n: number): string {
+  if (targets.length === 1) return `fn targetOf(i: u32) -> f32 { return ${f32(targets[0])}; }`;
+  const g = targets.length;
+  return `var<private> TARGETS: array<f32, ${g}> = array<f32, ${g}>(${targets.map(f32).join(", ")});
+fn targetOf(i: u32) -> f32 { return TARGETS[i / ${n / g}u]; }`;
 }
 
 /** Mean cross-entropy of logits (N, C) against integer labels. Bindings: X, LABELS, LOSS. */

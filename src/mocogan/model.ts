@@ -13,7 +13,7 @@ import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
 import { backward } from "../tensor/autograd.ts";
 import { add } from "../tensor/ops/arithmetic.ts";
 import { bceWithLogits, crossEntropy } from "../tensor/ops/loss.ts";
-import { permute, slice } from "../tensor/ops/layout.ts";
+import { concat, permute, slice } from "../tensor/ops/layout.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
 import { type MoCoGANConfig, resolveConfig } from "./config.ts";
 import {
@@ -301,8 +301,13 @@ export class MoCoGAN {
     for (const n of NETWORKS) this.nets[n].training = on;
   }
 
-  #run(name: "image_discriminator" | "video_discriminator" | "image_generator", x: Tensor) {
-    return runLayers(this.nets[name], "main", this.#layers[name], x);
+  /** Runs a network on x; `groups` equal batches in x are normalised each on its own. */
+  #run(
+    name: "image_discriminator" | "video_discriminator" | "image_generator",
+    x: Tensor,
+    groups = 1,
+  ) {
+    return runLayers(this.nets[name], "main", this.#layers[name], x, { groups });
   }
 
   /**
@@ -336,8 +341,8 @@ export class MoCoGAN {
     return slice(byFrame, 1, t, t + 1).reshape([b, ch, h, w]);
   }
 
-  #videoD(x: Tensor): { real: Tensor; cats: Tensor | undefined } {
-    const h = this.#run("video_discriminator", x);
+  #videoD(x: Tensor, groups = 1): { real: Tensor; cats: Tensor | undefined } {
+    const h = this.#run("video_discriminator", x, groups);
     const n = this.config.numCategories;
     return {
       real: slice(h, 1, 0, 1),
@@ -415,17 +420,18 @@ export class MoCoGAN {
       const realFrame = slice(real, 2, t, t + 1).reshape([B, 3, S, S]);
       const fakeFrame = this.#frame(fake.byFrame, t);
 
+      // The discriminators see real and detached fake inputs in one pass of 2B, whose
+      // BatchNorm normalises each half with its own statistics (updating the running ones
+      // real first): the reference's two calls, in half the launches.
       // Video discriminator: real clips → real_label, detached fakes → 0.
-      const dvReal = this.#videoD(real), dvFake = this.#videoD(fake.clips.detach());
-      let lossDV = add(bceWithLogits(dvReal.real, c.realLabel), bceWithLogits(dvFake.real, 0));
-      if (realCats) lossDV = add(lossDV, crossEntropy(dvReal.cats!, realCats));
+      const dv = this.#videoD(concat([real, fake.clips.detach()], 0), 2);
+      let lossDV = bceWithLogits(dv.real, [c.realLabel, 0]);
+      if (realCats) lossDV = add(lossDV, crossEntropy(slice(dv.cats!, 0, 0, B), realCats));
       this.#optimise(["video_discriminator"], lossDV, one);
 
       // Image discriminator on frame t.
-      const lossDI = add(
-        bceWithLogits(this.#run("image_discriminator", realFrame), c.realLabel),
-        bceWithLogits(this.#run("image_discriminator", fakeFrame.detach()), 0),
-      );
+      const frames = concat([realFrame, fakeFrame.detach()], 0);
+      const lossDI = bceWithLogits(this.#run("image_discriminator", frames, 2), [c.realLabel, 0]);
       this.#optimise(["image_discriminator"], lossDI, one);
 
       // Generator and motion network, through both (just updated) discriminators.

@@ -58,8 +58,18 @@ export function declareLayers(b: NetworkBuilder, prefix: string, layers: Layer[]
   });
 }
 
-/** Runs `layers` (declared under `prefix`) on `x`. */
-export function runLayers(net: Network, prefix: string, layers: Layer[], x: Tensor): Tensor {
+/**
+ * Runs `layers` (declared under `prefix`) on `x`. With `groups`, x holds that many equal
+ * batches one after the other, and training-mode BatchNorm normalises each with its own
+ * statistics: the same result as one call per batch, in fewer and larger launches.
+ */
+export function runLayers(
+  net: Network,
+  prefix: string,
+  layers: Layer[],
+  x: Tensor,
+  opts: { groups?: number } = {},
+): Tensor {
   for (let i = 0; i < layers.length; i++) {
     const l = layers[i], at = `${prefix}.${i}`;
     switch (l.kind) {
@@ -81,6 +91,7 @@ export function runLayers(net: Network, prefix: string, layers: Layer[], x: Tens
           momentum: net.bnMomentum,
           activation: fused?.activation,
           slope: fused?.slope,
+          groups: opts.groups,
         });
         if (fused) i++;
         break;

@@ -29,21 +29,31 @@ export interface BatchNormOptions {
   activation?: ActivationKind;
   /** LeakyReLU slope. */
   slope?: number;
+  /**
+   * In training mode, equal consecutive groups of samples normalised each with its own
+   * batch statistics, the running statistics updated once per group in order: exactly
+   * `groups` calls on the parts (default 1). Evaluation mode ignores it.
+   */
+  groups?: number;
 }
 
 /** act(BatchNorm(x)) for x (N, C, ...spatial). */
 export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
-  const [n, c] = x.shape;
-  const sh = { n, c, s: x.size / (n * c), wg: runtime().gpu.isSoftware ? 8 : 256 };
+  const [n, c] = x.shape, groups = o.training ? o.groups ?? 1 : 1;
+  if (!Number.isInteger(n / groups)) {
+    throw new Error(`batchNorm: a batch of ${n} does not split into ${groups} equal groups`);
+  }
+  const sh = { n, c, s: x.size / (n * c), wg: runtime().gpu.isSoftware ? 8 : 256, groups };
   const eps = o.eps ?? 1e-5, act = o.activation ?? "none", affine = o.weight !== undefined;
   if (affine && !o.bias) throw new Error("batchNorm: weight given without bias");
-  const stats = Tensor.empty([2 * c]);
+  const stats = Tensor.empty([2 * c * groups]);
   const params = affine ? [o.weight!, o.bias!] : [];
   const y = Tensor.empty(x.shape);
   if (o.training) {
-    if (n * sh.s < 2) {
+    if ((n / groups) * sh.s < 2) {
       throw new Error(
-        `BatchNorm in training mode needs more than one value per channel, got input [${x.shape}]`,
+        `BatchNorm in training mode needs more than one value per channel, got input [${x.shape}]` +
+          (groups > 1 ? ` in ${groups} groups` : ""),
       );
     }
     launch("bn_train", cached(k.batchNormTrain, sh, eps, o.momentum ?? 0.1, affine, act, o.slope), [

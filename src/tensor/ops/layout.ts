@@ -99,12 +99,13 @@ function joinAlong(
   }
 }
 
-/** x[..., start:end, ...] along `axis` (a copy). */
+/** x[..., start:end, ...] along `axis` (a copy, or x itself when that is all of it). */
 export function slice(x: Tensor, axis: number, start: number, end: number): Tensor {
   const ax = normAxis(axis, x.shape.length);
   if (start < 0 || end > x.shape[ax] || start >= end) {
     throw new Error(`slice ${start}:${end} is out of range for axis ${ax} of [${x.shape}]`);
   }
+  if (end - start === x.shape[ax]) return x.reshape(x.shape);
   const shape = [...x.shape];
   shape[ax] = end - start;
   const y = Tensor.empty(shape);

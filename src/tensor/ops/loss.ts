@@ -7,15 +7,24 @@ import * as k from "../../../kernels/loss.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launch, launchFlat } from "./launch.ts";
 
-/** mean(BCEWithLogits(x, target)) for a constant target; a one-element tensor. */
-export function bceWithLogits(x: Tensor, target: number): Tensor {
+/**
+ * mean(BCEWithLogits(x, target)) for a constant target; a one-element tensor. With one
+ * target per equal consecutive group of x's elements (real and fake logits of one
+ * discriminator pass), the sum of the groups' means: one launch for what would be a loss
+ * per group and their sum.
+ */
+export function bceWithLogits(x: Tensor, target: number | number[]): Tensor {
+  const targets = typeof target === "number" ? [target] : target;
+  if (!targets.length || !Number.isInteger(x.size / targets.length)) {
+    throw new Error(`bceWithLogits: ${x.size} logits do not split into ${targets.length} groups`);
+  }
   const loss = Tensor.empty([1]);
-  launch("bce", cached(k.bceWithLogits, x.size, target), [x, loss], [1, 1, 1]);
+  launch("bce", cached(k.bceWithLogits, x.size, targets), [x, loss], [1, 1, 1]);
   return record(loss, [x], "bce", (dl) => {
     const dx = Tensor.empty(x.shape);
     launchFlat(
       "bce_backward",
-      cached(k.bceWithLogitsBackward, x.size, target),
+      cached(k.bceWithLogitsBackward, x.size, targets),
       [x, dl, dx],
       x.size,
     );

@@ -89,3 +89,80 @@ Deno.test("batchNorm in training rejects one value per channel", async () => {
   assert(msg.includes("more than one value per channel"), msg);
   await Promise.resolve();
 });
+
+/** Rows [g·n/G, (g+1)·n/G) of x along the batch axis. */
+function part(x: Ref, g: number, groups: number): Ref {
+  const per = x.data.length / groups;
+  return mk([x.shape[0] / groups, ...x.shape.slice(1)], x.data.slice(g * per, (g + 1) * per));
+}
+
+for (
+  const [i, s] of [
+    { shape: [6, 4, 5, 3], groups: 3, activation: "leakyRelu" as Act },
+    { shape: [6, 7, 1, 1], groups: 2, activation: "relu" as Act },
+    { shape: [4, 3, 2, 3, 2], groups: 2, activation: "none" as Act },
+  ].entries()
+) {
+  const name = `batchNorm [${s.shape}] in ${s.groups} groups equals one call per group, in order`;
+  Deno.test(name, async () => {
+    const c = s.shape[1];
+    const x = randnRef(s.shape, 200 + i, 2);
+    const weight = randnRef([c], 210 + i), bias = randnRef([c], 220 + i);
+    const runningMean = randnRef([c], 230 + i);
+    const runningVar = mk([c], randu(c, 240 + i, 0.5, 2));
+    const dy = randnRef(s.shape, 250 + i);
+    // The reference: one training-mode call per group, each updating the running statistics.
+    const y = mk(s.shape), dx = mk(s.shape), dweight = mk([c]), dbias = mk([c]);
+    let rs = { runningMean, runningVar };
+    for (let g = 0; g < s.groups; g++) {
+      const o = { weight, bias, ...rs, training: true };
+      const xg = part(x, g, s.groups), r = ref.batchNorm(xg, o);
+      const yg = applyAct(s.activation, r.y);
+      const gr = ref.batchNormBackward(
+        xg,
+        actBackward(s.activation, r.y, part(dy, g, s.groups)),
+        o,
+      );
+      y.data.set(yg.data, g * yg.data.length);
+      dx.data.set(gr.dx.data, g * gr.dx.data.length);
+      gr.dweight.data.forEach((v, k) => dweight.data[k] += v);
+      gr.dbias.data.forEach((v, k) => dbias.data[k] += v);
+      rs = { runningMean: r.newRunningMean, runningVar: r.newRunningVar };
+    }
+    const rm = gpu(runningMean), rv = gpu(runningVar);
+    await checkOp({
+      label: name,
+      inputs: { x, weight, bias },
+      run: (t) =>
+        batchNorm(t.x, {
+          weight: t.weight,
+          bias: t.bias,
+          runningMean: rm,
+          runningVar: rv,
+          training: true,
+          activation: s.activation,
+          slope: 0.2,
+          groups: s.groups,
+        }),
+      expected: y,
+      dy,
+      grads: { x: dx, weight: dweight, bias: dbias },
+      tol: 1e-4,
+    });
+    assert(relError(await rm.read(), rs.runningMean.data) < 1e-5, "running mean");
+    assert(relError(await rv.read(), rs.runningVar.data) < 1e-5, "running var");
+  });
+}
+
+Deno.test("batchNorm refuses groups that do not split the batch evenly", async () => {
+  const x = gpu(randnRef([5, 3], 1));
+  const rs = Tensor.zeros([3]);
+  let msg = "";
+  try {
+    batchNorm(x, { runningMean: rs, runningVar: rs, training: true, groups: 2 });
+  } catch (e) {
+    msg = String(e);
+  }
+  assert(msg.includes("does not split into 2 equal groups"), msg);
+  await Promise.resolve();
+});

@@ -20,6 +20,26 @@ Deno.test("bceWithLogits against targets 0, 0.9 and 1, including extreme logits"
   }
 });
 
+Deno.test("bceWithLogits with a target per group sums the groups' means", async () => {
+  for (const targets of [[0.9, 0], [1, 0, 0.5]]) {
+    const per = 4, g = targets.length;
+    const x = randnRef([g * per, 1], 5 + g, 3);
+    const parts = targets.map((_, i) => mk([per, 1], x.data.slice(i * per, (i + 1) * per)));
+    const grads = mk([g * per, 1]);
+    parts.forEach((p, i) => {
+      grads.data.set(ref.bceWithLogitsBackward(p, targets[i], 0.7).data, i * per);
+    });
+    await checkOp({
+      label: `bce targets ${targets}`,
+      inputs: { x },
+      run: (t) => bceWithLogits(t.x, targets),
+      expected: mk([1], [parts.reduce((s, p, i) => s + ref.bceWithLogits(p, targets[i]), 0)]),
+      dy: mk([1], [0.7]),
+      grads: { x: grads },
+    });
+  }
+});
+
 Deno.test("crossEntropy over (N, C) with integer labels", async () => {
   for (const [n, c] of [[5, 3], [1, 2], [300, 4]]) {
     const x = randnRef([n, c], 2, 3);
