@@ -20,6 +20,42 @@ function actBackward(kind: Act, pre: Ref, dy: Ref): Ref {
     : dy;
 }
 
+/**
+ * Runs the GPU op as a case configures it and checks its output, gradients and running
+ * statistics against the reference's.
+ */
+async function checkBatchNorm(
+  label: string,
+  inputs: Record<string, Ref>,
+  o: { training: boolean; activation: Act; groups?: number },
+  running: { mean: Ref; variance: Ref },
+  want: { y: Ref; dy: Ref; grads: Record<string, Ref>; mean: Ref; variance: Ref },
+): Promise<void> {
+  const rm = gpu(running.mean), rv = gpu(running.variance);
+  await checkOp({
+    label,
+    inputs,
+    run: (t) =>
+      batchNorm(t.x, {
+        weight: t.weight,
+        bias: t.bias,
+        runningMean: rm,
+        runningVar: rv,
+        training: o.training,
+        activation: o.activation,
+        slope: 0.2,
+        groups: o.groups,
+      }),
+    expected: want.y,
+    dy: want.dy,
+    grads: want.grads,
+    tol: 1e-4,
+  });
+  // Running statistics: updated with the unbiased variance in training, untouched in eval.
+  assert(relError(await rm.read(), want.mean.data) < 1e-5, "running mean");
+  assert(relError(await rv.read(), want.variance.data) < 1e-5, "running var");
+}
+
 const CASES: {
   shape: number[];
   affine: boolean;
@@ -52,28 +88,19 @@ for (const [i, s] of CASES.entries()) {
     const y = applyAct(s.activation, r.y);
     const dy = randnRef(y.shape, 150 + i);
     const g = ref.batchNormBackward(x, actBackward(s.activation, r.y, dy), o);
-    const rm = gpu(runningMean), rv = gpu(runningVar);
-    await checkOp({
-      label: name,
-      inputs: { x, ...(s.affine ? { weight: weight!, bias: bias! } : {}) },
-      run: (t) =>
-        batchNorm(t.x, {
-          weight: t.weight,
-          bias: t.bias,
-          runningMean: rm,
-          runningVar: rv,
-          training: s.training,
-          activation: s.activation,
-          slope: 0.2,
-        }),
-      expected: y,
-      dy,
-      grads: { x: g.dx, ...(s.affine && !s.frozen ? { weight: g.dweight, bias: g.dbias } : {}) },
-      tol: 1e-4,
-    });
-    // Running statistics: updated with the unbiased variance in training, untouched in eval.
-    assert(relError(await rm.read(), r.newRunningMean.data) < 1e-5, "running mean");
-    assert(relError(await rv.read(), r.newRunningVar.data) < 1e-5, "running var");
+    await checkBatchNorm(
+      name,
+      { x, ...(s.affine ? { weight: weight!, bias: bias! } : {}) },
+      s,
+      { mean: runningMean, variance: runningVar },
+      {
+        y,
+        dy,
+        grads: { x: g.dx, ...(s.affine && !s.frozen ? { weight: g.dweight, bias: g.dbias } : {}) },
+        mean: r.newRunningMean,
+        variance: r.newRunningVar,
+      },
+    );
   });
 }
 
@@ -129,28 +156,19 @@ for (
       gr.dbias.data.forEach((v, k) => dbias.data[k] += v);
       rs = { runningMean: r.newRunningMean, runningVar: r.newRunningVar };
     }
-    const rm = gpu(runningMean), rv = gpu(runningVar);
-    await checkOp({
-      label: name,
-      inputs: { x, weight, bias },
-      run: (t) =>
-        batchNorm(t.x, {
-          weight: t.weight,
-          bias: t.bias,
-          runningMean: rm,
-          runningVar: rv,
-          training: true,
-          activation: s.activation,
-          slope: 0.2,
-          groups: s.groups,
-        }),
-      expected: y,
-      dy,
-      grads: { x: dx, weight: dweight, bias: dbias },
-      tol: 1e-4,
-    });
-    assert(relError(await rm.read(), rs.runningMean.data) < 1e-5, "running mean");
-    assert(relError(await rv.read(), rs.runningVar.data) < 1e-5, "running var");
+    await checkBatchNorm(
+      name,
+      { x, weight, bias },
+      { training: true, activation: s.activation, groups: s.groups },
+      { mean: runningMean, variance: runningVar },
+      {
+        y,
+        dy,
+        grads: { x: dx, weight: dweight, bias: dbias },
+        mean: rs.runningMean,
+        variance: rs.runningVar,
+      },
+    );
   });
 }
 
