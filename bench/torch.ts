@@ -55,7 +55,13 @@ export async function findTorchPython(
 
 /** The reference config that a preset starts from (before the `--set` overrides). */
 export function referenceBase(preset: string): string {
-  return { paper: "paper64", seed: "seed", small: "small" }[preset] ?? "small";
+  const bases: Record<string, string> = {
+    paper: "paper64",
+    seed: "seed",
+    small: "small",
+    "reference-tiny": "tiny",
+  };
+  return bases[preset] ?? "small";
 }
 
 /** `--config NAME` and one `--set key=value` per field, so both sides run the same model. */

@@ -20,6 +20,7 @@ import { deviceConvTimer } from "./conv_timer.ts";
 import { record, Tensor } from "../tensor.ts";
 import { cached, launch } from "./launch.ts";
 import { sumRows } from "./reduce.ts";
+import { numel } from "../numel.ts";
 
 /** Stride and padding per spatial dimension (a single number applies to all). */
 export interface ConvOptions {
@@ -153,7 +154,21 @@ function geometry(
   const g: ConvGeometry = transposed
     ? { batch: x[0], cin: wOut, cout: wIn, inSize: outS, outSize: inS, kernel, stride, pad }
     : { batch: x[0], cin: wIn, cout: wOut, inSize: inS, outSize: outS, kernel, stride, pad };
-  return { g, outShape: [x[0], wOut, ...outS.slice(3 - dims)] };
+  return { g: denseAsLinear(g), outShape: [x[0], wOut, ...outS.slice(3 - dims)] };
+}
+
+/**
+ * A convolution whose kernel covers its whole unpadded input and whose output is one
+ * position (a discriminator's last layer; as a transposed convolution, a generator's
+ * first) is a matrix product over (channel, tap) rows: the memory of x, w and y is
+ * already laid out as the linear map's. As a linear map, its input-gradient form (the
+ * transposed convolution's forward) visits only the one tap that reaches each position
+ * instead of masking all the others: 16 times less work for a 4×4 kernel.
+ */
+function denseAsLinear(g: ConvGeometry): ConvGeometry {
+  const dense = g.outSize.every((s) => s === 1) && g.pad.every((p) => p === 0) &&
+    g.inSize.every((s, i) => s === g.kernel[i]);
+  return dense ? linearGeometry(g.batch, g.cin * numel(g.kernel), g.cout) : g;
 }
 
 /** N-d convolution (1 to 3 spatial dims) without bias, like torch's `F.conv{1,2,3}d`. */

@@ -17,6 +17,8 @@ const CASES: { x: number[]; w: number[]; stride: number[]; padding: number[] }[]
   { x: [3, 2, 9, 8], w: [5, 2, 4, 4], stride: [2, 2], padding: [1, 1] },
   { x: [1, 3, 6, 7], w: [2, 3, 4, 3], stride: [2, 1], padding: [0, 1] },
   { x: [2, 5, 4, 4], w: [1, 5, 4, 4], stride: [1, 1], padding: [0, 0] },
+  // Dense (kernel covers the unpadded input, one output position): run as a linear map.
+  { x: [2, 3, 2, 4, 4], w: [5, 3, 2, 4, 4], stride: [2, 2, 2], padding: [0, 0, 0] },
   { x: [2, 3, 8, 9, 7], w: [4, 3, 4, 4, 4], stride: [2, 2, 2], padding: [1, 1, 1] },
   { x: [3, 2, 5, 6, 5], w: [3, 2, 3, 1, 2], stride: [1, 2, 1], padding: [1, 0, 1] },
   { x: [2, 3, 11], w: [4, 3, 3], stride: [2], padding: [1] },
@@ -50,6 +52,7 @@ for (const [i, s] of CASES.entries()) {
 /** Transposed: the generator's 1x1 → k x k first layer and 4/2/1 upsampling, odd sizes. */
 const TCASES: { x: number[]; w: number[]; stride: number[]; padding: number[] }[] = [
   { x: [3, 6, 1, 1], w: [6, 8, 4, 4], stride: [1, 1], padding: [0, 0] },
+  { x: [2, 7, 1, 1, 1], w: [7, 3, 2, 3, 4], stride: [2, 1, 2], padding: [0, 0, 0] },
   { x: [2, 5, 4, 3], w: [5, 3, 4, 4], stride: [2, 2], padding: [1, 1] },
   { x: [2, 4, 5, 5], w: [4, 2, 3, 3], stride: [2, 2], padding: [1, 1] },
   { x: [1, 3, 3, 4, 5], w: [3, 2, 4, 3, 4], stride: [2, 1, 2], padding: [1, 0, 1] },
