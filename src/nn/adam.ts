@@ -23,24 +23,57 @@ export interface AdamOptions {
   weightDecay?: number;
 }
 
-/** Adam state for one network: moments in the parameters' layout and the step count. */
+/**
+ * Adam state for one network: moments in the parameters' layout and the step count. The
+ * moments are allocated (zeroed) when first used, so a model that only generates never
+ * holds them.
+ */
 export class Adam {
-  /** First moments. */
-  readonly expAvg: FlatBuffer;
-  /** Second moments. */
-  readonly expAvgSq: FlatBuffer;
   /** Steps taken so far. */
   step = 0;
   #opts: Required<AdamOptions>;
-  #hyper: Tensor;
+  #makeLike: () => FlatBuffer;
+  #moments: { avg: FlatBuffer; sq: FlatBuffer; hyper: Tensor } | undefined;
 
-  /** Creates zeroed moments shaped like `params` (factory builds a FlatBuffer alike). */
+  /** Adam with moments shaped by `makeLike` (which builds a zeroed FlatBuffer). */
   constructor(opts: AdamOptions, makeLike: () => FlatBuffer) {
     this.#opts = { eps: 1e-8, weightDecay: 0, ...opts };
-    this.expAvg = makeLike();
-    this.expAvgSq = makeLike();
-    // Uploaded, not cleared: a recorded clear would run after the first queue write.
-    this.#hyper = Tensor.from(new Float32Array(2), [2], true);
+    this.#makeLike = makeLike;
+  }
+
+  get #state() {
+    // The hyperparameters are uploaded, not cleared: a recorded clear would run after the
+    // first queue write.
+    this.#moments ??= {
+      avg: this.#makeLike(),
+      sq: this.#makeLike(),
+      hyper: Tensor.from(new Float32Array(2), [2], true),
+    };
+    return this.#moments;
+  }
+
+  /** First moments. */
+  get expAvg(): FlatBuffer {
+    return this.#state.avg;
+  }
+
+  /** Second moments. */
+  get expAvgSq(): FlatBuffer {
+    return this.#state.sq;
+  }
+
+  /** Whether the moments have been allocated. */
+  get allocated(): boolean {
+    return this.#moments !== undefined;
+  }
+
+  /** Frees the moments' GPU memory (they are allocated again, zeroed, if used). */
+  dispose(): void {
+    if (!this.#moments) return;
+    this.#moments.avg.dispose();
+    this.#moments.sq.dispose();
+    this.#moments.hyper.dispose();
+    this.#moments = undefined;
   }
 
   /**
@@ -51,7 +84,8 @@ export class Adam {
     this.step++;
     const o = this.#opts;
     const bc1 = 1 - o.beta1 ** this.step, bc2 = 1 - o.beta2 ** this.step;
-    runtime().write(this.#hyper.range(), new Float32Array([o.lr / bc1, Math.sqrt(bc2)]));
+    const state = this.#state;
+    runtime().write(state.hyper.range(), new Float32Array([o.lr / bc1, Math.sqrt(bc2)]));
     const n = params.length;
     const code = cached(adamUpdate, n, {
       beta1: o.beta1,
@@ -61,10 +95,10 @@ export class Adam {
     });
     launchFlat("adam", code, [
       grads.whole(),
-      this.#hyper,
+      state.hyper,
       params.whole(),
-      this.expAvg.whole(),
-      this.expAvgSq.whole(),
+      state.avg.whole(),
+      state.sq.whole(),
     ], n);
   }
 }

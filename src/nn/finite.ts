@@ -52,6 +52,11 @@ export class NonFiniteCounter {
     }
   }
 
+  /** Frees the counters' GPU memory. */
+  dispose(): void {
+    this.#buffer.destroy();
+  }
+
   /** Submits pending work and reads the counters (for tests and one-off checks). */
   async read(): Promise<Uint32Array> {
     const [bytes] = await runtime().read([this.range()]);

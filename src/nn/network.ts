@@ -47,9 +47,7 @@ export class Network {
   readonly prefix: string;
   /** Parameter values. */
   readonly params: FlatBuffer;
-  /** Gradients from the last step, same layout. */
-  readonly grads: FlatBuffer;
-  /** Optimiser state. */
+  /** Optimiser state (its moments allocated on first use). */
   readonly adam: Adam;
   /** Running statistics by name. */
   readonly buffers: Map<string, Tensor>;
@@ -69,13 +67,20 @@ export class Network {
     return this.updateRunningStats ? 0.1 : 0;
   }
 
-  /** Allocates and initialises the declared state. */
+  #makeLike: () => FlatBuffer;
+  #grads: FlatBuffer | undefined;
+
+  /**
+   * Allocates and initialises the parameters and buffers. Gradients and Adam moments are
+   * allocated when training first needs them, so a model that only generates holds its
+   * weights and running statistics and nothing else.
+   */
   constructor(prefix: string, b: NetworkBuilder, adam: AdamOptions, rng: Rng) {
     this.prefix = prefix;
     const { slots, length } = layout(b.params.map((p) => [p.name, p.shape]));
     this.params = new FlatBuffer(slots, length);
-    this.grads = new FlatBuffer(slots, length);
-    this.adam = new Adam(adam, () => new FlatBuffer(slots, length));
+    this.#makeLike = () => new FlatBuffer(slots, length);
+    this.adam = new Adam(adam, this.#makeLike);
     for (const p of b.params) {
       this.params.write(p.name, materialise(p.init, numel(p.shape), rng));
       this.params.tensors.get(p.name)!.requiresGrad = true;
@@ -88,6 +93,26 @@ export class Network {
       this.buffers.set(s.name, t);
       this.bufferSpecs.set(s.name, s);
     }
+  }
+
+  /** Gradients from the last step, in the parameters' layout. */
+  get grads(): FlatBuffer {
+    return this.#grads ??= this.#makeLike();
+  }
+
+  /** Bytes of GPU memory this network holds now (parameters, gradients, moments, buffers). */
+  get allocatedBytes(): number {
+    const flat = this.params.length * 4;
+    const copies = 1 + (this.#grads ? 1 : 0) + (this.adam.allocated ? 2 : 0);
+    return flat * copies + [...this.buffers.values()].reduce((s, t) => s + t.size * 4, 0);
+  }
+
+  /** Frees all of the network's GPU memory; it cannot be used afterwards. */
+  dispose(): void {
+    this.params.dispose();
+    this.#grads?.dispose();
+    this.adam.dispose();
+    for (const t of this.buffers.values()) t.dispose();
   }
 
   /** A parameter tensor (a gradient leaf). */

@@ -74,6 +74,11 @@ export class FlatBuffer {
     return out;
   }
 
+  /** Frees the buffer's GPU memory; the slots' tensors are unusable afterwards. */
+  dispose(): void {
+    this.buffer.destroy();
+  }
+
   /** Zero-fills the buffer (in order with recorded commands). */
   clear(): void {
     runtime().clear({ buffer: this.buffer, offset: 0, size: this.length * 4 });

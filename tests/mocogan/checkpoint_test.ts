@@ -1,4 +1,5 @@
 /** The library's checkpoint format: bytes in, bytes out, and models made from them. */
+import { SMALLEST } from "./_config.ts";
 import { readSafetensors, serializeSafetensors, toFloat32 } from "../../src/io/safetensors.ts";
 import { SafetensorsError } from "../../src/io/safetensors_format.ts";
 import {
@@ -14,12 +15,7 @@ import { DataError } from "../../src/video/errors.ts";
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 
 const config = {
-  imageSize: 32,
-  videoLength: 8,
-  batchSize: 2,
-  ndf: 2,
-  ngf: 2,
-  dimContent: 3,
+  ...SMALLEST,
   numCategories: 2,
 };
 

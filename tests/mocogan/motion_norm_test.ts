@@ -2,6 +2,7 @@
  * The feedback network's per-step evaluation statistics (src/mocogan/motion_norm.ts):
  * against a float64 replay, how generation uses them, and which configurations do.
  */
+import { SMALLEST } from "./_config.ts";
 import { assert } from "../_assert.ts";
 import { fromReferenceConfig, PRESETS, resolveConfig } from "../../src/mocogan/config.ts";
 import { MoCoGAN } from "../../src/mocogan/model.ts";
@@ -17,12 +18,7 @@ import { linear } from "../reference/linear.ts";
 import { type Ref, relError } from "../reference/util.ts";
 
 const config = {
-  imageSize: 32,
-  videoLength: 8,
-  batchSize: 2,
-  ndf: 2,
-  ngf: 2,
-  dimContent: 3,
+  ...SMALLEST,
   dimMotion: 4,
   gruHidden: 5,
 };

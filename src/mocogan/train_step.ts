@@ -1,0 +1,201 @@
+/**
+ * One training iteration in the seed's order (video discriminator, image discriminator,
+ * then generator and motion network, each with its Adam step), recorded into one
+ * submission, with the divergence check read back alongside the losses.
+ *
+ * @module
+ */
+import { runtime } from "../gpu/runtime.ts";
+import type { NonFiniteCounter } from "../nn/finite.ts";
+import { backward } from "../tensor/autograd.ts";
+import { add } from "../tensor/ops/arithmetic.ts";
+import { concat, slice } from "../tensor/ops/layout.ts";
+import { bceWithLogits, crossEntropy } from "../tensor/ops/loss.ts";
+import { Tensor, withScope } from "../tensor/tensor.ts";
+import { DivergenceError } from "./divergence.ts";
+import { oneHot } from "./latent_codes.ts";
+import type { ModelRng } from "./model_rng.ts";
+import { inputTensor, type MoCoGANNetworks, type NetworkName, NETWORKS } from "./networks.ts";
+
+/** The random draws of one training iteration, all flat and row-major. */
+export interface TrainInputs {
+  /** Real clips (B,3,T,H,W) in [−1, 1]. */
+  realVideos: Float32Array;
+  /** Content codes (B, d_C). */
+  contentNoise?: Float32Array;
+  /** Motion noise: (B, d_M) for feedback, (B, L, d_M) for iid. */
+  motionNoise?: Float32Array;
+  /** h₀ (B, d_M) for iid. */
+  motionH0?: Float32Array;
+  /** Fake videos' categories (B). */
+  categories?: Int32Array;
+  /** Real videos' categories (B). */
+  realCategories?: Int32Array;
+  /** Motion steps L (≥ T). */
+  motionLength?: number;
+  /** Window start o in [0, L − T]. */
+  motionOffset?: number;
+  /** Frame t in [0, T) that the image discriminator sees. */
+  frameIndex?: number;
+}
+
+/** Losses of one iteration, as optimised (after label smoothing). */
+export interface TrainLosses {
+  /** Video discriminator loss. */
+  videoD: number;
+  /** Image discriminator loss. */
+  imageD: number;
+  /** Generator (and motion network) loss. */
+  generator: number;
+}
+
+/** What {@linkcode trainStep} returns. */
+export interface TrainResult {
+  /** The three losses (read back unless `readLosses` is false). */
+  losses: TrainLosses;
+  /** With `captureGradients`: the gradient each optimiser applied, by state-dict name. */
+  gradients?: Record<string, Float32Array>;
+}
+
+/** Options of {@linkcode trainStep}. */
+export interface TrainStepOptions {
+  /** Read back every gradient applied (tests). */
+  captureGradients?: boolean;
+  /** Read back the losses and the divergence check (default true). */
+  readLosses?: boolean;
+}
+
+/** Draws the inputs that `x` leaves out, the way the seed's loop does. */
+function completeInputs(m: MoCoGANNetworks, x: TrainInputs, rng: ModelRng) {
+  const c = m.config, B = c.batchSize, T = c.videoLength;
+  const L = x.motionLength ?? T;
+  if (!Number.isInteger(L) || L < T) {
+    throw new RangeError(`motionLength ${L} must be an integer ≥ ${T}`);
+  }
+  const o = x.motionOffset ?? rng.int(L - T + 1);
+  if (!Number.isInteger(o) || o < 0 || o > L - T) {
+    throw new RangeError(`motionOffset ${o} must be in 0..${L - T}`);
+  }
+  const t = x.frameIndex ?? rng.int(T);
+  if (!Number.isInteger(t) || t < 0 || t >= T) {
+    throw new RangeError(`frameIndex ${t} must be in 0..${T - 1}`);
+  }
+  const cats = c.numCategories
+    ? x.categories ?? Int32Array.from({ length: B }, () => rng.int(c.numCategories))
+    : undefined;
+  if (c.numCategories && !x.realCategories) {
+    throw new RangeError("realCategories are required when numCategories > 0");
+  }
+  return { L, o, t, cats };
+}
+
+/** Back-propagates `loss` into the networks `names` and records their Adam steps. */
+function optimise(m: MoCoGANNetworks, names: NetworkName[], loss: Tensor, one: Tensor): void {
+  const params = names.flatMap((n) => m.nets[n].parameters());
+  const grads = backward(loss, params, one);
+  for (const n of names) {
+    m.nets[n].setGrads(grads);
+    m.nets[n].step();
+  }
+  for (const g of grads.values()) g.dispose();
+}
+
+/** Records the three losses' graphs and the optimisers' steps; returns the losses. */
+function recordStep(
+  m: MoCoGANNetworks,
+  x: TrainInputs,
+  rng: ModelRng,
+  counter: NonFiniteCounter,
+): Promise<Tensor[]> {
+  const c = m.config, B = c.batchSize, T = c.videoLength, S = c.imageSize;
+  const { L, o, t, cats } = completeInputs(m, x, rng);
+  return withScope((scope) => {
+    if (!x.realVideos) throw new RangeError("realVideos is required");
+    const input = (data: Float32Array | undefined, shape: number[], what: string) =>
+      inputTensor(data, shape, what, rng);
+    const real = input(x.realVideos, [B, 3, T, S, S], "realVideos");
+    const content = input(x.contentNoise, [B, c.dimContent], "contentNoise");
+    const iid = c.motion === "iid";
+    const noise = input(x.motionNoise, iid ? [B, L, c.dimMotion] : [B, c.dimMotion], "motionNoise");
+    const h0 = iid ? input(x.motionH0, [B, c.dimMotion], "motionH0") : undefined;
+    const realCats = c.numCategories ? Tensor.from(x.realCategories!, [B]) : undefined;
+    const catLabels = cats ? Tensor.from(cats, [B]) : undefined;
+    const onehot = cats ? oneHot(cats, c.numCategories) : undefined;
+    const one = Tensor.from(new Float32Array([1]), [1]);
+
+    const window = { offset: o, frames: T };
+    const fake = m.fakeVideos(content, { noise, h0, length: L }, window, onehot);
+    const realFrame = slice(real, 2, t, t + 1).reshape([B, 3, S, S]);
+    const fakeFrame = m.frame(fake.byFrame, t);
+
+    // The discriminators see real and detached fake inputs in one pass of 2B, whose
+    // BatchNorm normalises each half with its own statistics (updating the running ones
+    // real first): the reference's two calls, in half the launches.
+    // Video discriminator: real clips → real_label, detached fakes → 0.
+    const dv = m.videoD(concat([real, fake.clips.detach()], 0), 2);
+    let lossDV = bceWithLogits(dv.real, [c.realLabel, 0]);
+    if (realCats) lossDV = add(lossDV, crossEntropy(slice(dv.cats!, 0, 0, B), realCats));
+    optimise(m, ["video_discriminator"], lossDV, one);
+
+    // Image discriminator on frame t.
+    const frames = concat([realFrame, fakeFrame.detach()], 0);
+    const lossDI = bceWithLogits(m.run("image_discriminator", frames, 2), [c.realLabel, 0]);
+    optimise(m, ["image_discriminator"], lossDI, one);
+
+    // Generator and motion network, through both (just updated) discriminators.
+    const dvGen = m.videoD(fake.clips);
+    let lossG = add(
+      bceWithLogits(dvGen.real, c.realLabel),
+      bceWithLogits(m.run("image_discriminator", fakeFrame), c.realLabel),
+    );
+    if (catLabels) lossG = add(lossG, crossEntropy(dvGen.cats!, catLabels));
+    optimise(m, ["image_generator", "motion_generator"], lossG, one);
+    counter.reset();
+    NETWORKS.forEach((name, slot) => m.nets[name].countNonFinite(counter, slot));
+    const losses = [lossDV, lossDI, lossG];
+    scope.dispose(losses);
+    return losses;
+  });
+}
+
+/**
+ * One training iteration of the networks `m` in training mode.
+ *
+ * Unless `readLosses` is false, the losses are read back together with a count of
+ * non-finite values in each network's state (parameters, Adam moments, running
+ * statistics), made on the GPU in the same submission; if any loss or weight is not
+ * finite, this throws a {@linkcode DivergenceError} (the weights are then unusable).
+ */
+export async function trainStep(
+  m: MoCoGANNetworks,
+  x: TrainInputs,
+  rng: ModelRng,
+  counter: NonFiniteCounter,
+  opts: TrainStepOptions = {},
+): Promise<TrainResult> {
+  m.setTraining(true);
+  const lossTensors = await recordStep(m, x, rng, counter);
+  let losses: TrainLosses = { videoD: NaN, imageD: NaN, generator: NaN };
+  try {
+    if (opts.readLosses !== false || opts.captureGradients) {
+      const values = await runtime().read([...lossTensors.map((l) => l.range()), counter.range()]);
+      const [videoD, imageD, generator] = values.slice(0, 3).map((v) => new Float32Array(v)[0]);
+      losses = { videoD, imageD, generator };
+      const counts = new Uint32Array(values[3]);
+      const bad = NETWORKS.filter((_, i) => counts[i] > 0);
+      if (bad.length || !Object.values(losses).every(Number.isFinite)) {
+        throw new DivergenceError(m.nets.image_generator.adam.step, { ...losses }, bad);
+      }
+    } else runtime().submit();
+  } finally {
+    for (const l of lossTensors) l.dispose();
+  }
+  const result: TrainResult = { losses };
+  if (opts.captureGradients) {
+    result.gradients = {};
+    for (const name of NETWORKS) {
+      for (const [k, v] of await m.nets[name].grads.readAll()) result.gradients[`${name}.${k}`] = v;
+    }
+  }
+  return result;
+}
