@@ -8,13 +8,13 @@
 import { getRuntime, type Runtime } from "../gpu/runtime.ts";
 import type { Network } from "../nn/network.ts";
 import { NonFiniteCounter } from "../nn/finite.ts";
-import { noGrad, type Tensor, withScope } from "../tensor/tensor.ts";
+import { withScope } from "../tensor/tensor.ts";
 import { type MoCoGANConfig, resolveConfig } from "./config.ts";
-import { oneHot } from "./latent_codes.ts";
 import { motionStatistics, StepStatistics } from "./motion_norm.ts";
 import { ModelRng } from "./model_rng.ts";
-import { inputTensor, MoCoGANNetworks, type NetworkName, NETWORKS } from "./networks.ts";
+import { MoCoGANNetworks, type NetworkName, NETWORKS } from "./networks.ts";
 import { checkStateDict, type StateDict } from "./state_dict.ts";
+import { generateFrames, type StreamInputs } from "./streaming.ts";
 import {
   type Checkpoint,
   checkpointConfig,
@@ -225,6 +225,9 @@ export class MoCoGAN {
   /**
    * Generates videos in evaluation mode: running BatchNorm statistics, and for the
    * feedback network's motion codes the per-step statistics `config.motionNorm` names.
+   * Codes left out are drawn from the model's generator. This is the command line's
+   * streaming path ({@linkcode generateFrames}) with the whole length as one chunk, or as
+   * few chunks as the device's limits allow.
    */
   async generate(g: GenerateInputs): Promise<GeneratedVideo> {
     this.#checkLive();
@@ -236,34 +239,34 @@ export class MoCoGAN {
     if (!Number.isInteger(L) || L < 1) {
       throw new RangeError(`length ${L} must be a positive integer`);
     }
-    const statistics = await this.motionStatistics(L);
-    const m = this.#networks;
-    m.setTraining(false);
-    try {
-      return await withScope(async () => {
-        const frames = noGrad(() => {
-          const iid = c.motion === "iid";
-          const input = (data: Float32Array | undefined, shape: number[], what: string) =>
-            inputTensor(data, shape, what, this.rng);
-          const content = input(g.contentNoise, [N, c.dimContent], "contentNoise");
-          const noiseShape = iid ? [N, L, c.dimMotion] : [N, c.dimMotion];
-          const noise = input(g.motionNoise, noiseShape, "motionNoise");
-          const h0 = iid ? input(g.motionH0, [N, c.dimMotion], "motionH0") : undefined;
-          let onehot: Tensor | undefined;
-          if (c.numCategories) {
-            const cats = g.categories ??
-              Int32Array.from({ length: N }, () => this.rng.int(c.numCategories));
-            onehot = oneHot(cats, this.config.numCategories);
-          }
-          const motion = { noise, h0, length: L };
-          return m.fakeVideos(content, motion, { offset: 0, frames: L }, onehot, statistics).clips;
-        });
-        const data = await frames.read();
-        return { data, shape: [N, 3, L, S, S] as [number, number, number, number, number] };
-      });
-    } finally {
-      m.setTraining(true);
+    const codes = await this.#completeCodes(g, N);
+    const data = new Float32Array(N * 3 * L * S * S), frame = S * S;
+    for await (const part of generateFrames(this, codes, { chunk: L })) {
+      // (N, 3, n, S, S) chunk into frames [start, start + n) of (N, 3, L, S, S).
+      const n = part.shape[2];
+      for (let row = 0; row < N * 3; row++) {
+        data.set(
+          part.data.subarray(row * n * frame, (row + 1) * n * frame),
+          (row * L + part.start) * frame,
+        );
+      }
     }
+    return { data, shape: [N, 3, L, S, S] };
+  }
+
+  /** `g`'s codes, with those it leaves out drawn from the model's generator. */
+  async #completeCodes(g: GenerateInputs, N: number): Promise<StreamInputs> {
+    const c = this.config, L = g.length, iid = c.motion === "iid";
+    // In this order, so that each draw takes the generator offset it always took.
+    const draw = async (data: Float32Array | undefined, shape: number[]) =>
+      data ?? await withScope(() => this.rng.noise(shape).read());
+    const contentNoise = await draw(g.contentNoise, [N, c.dimContent]);
+    const motionNoise = await draw(g.motionNoise, iid ? [N, L, c.dimMotion] : [N, c.dimMotion]);
+    const motionH0 = iid ? await draw(g.motionH0, [N, c.dimMotion]) : undefined;
+    const categories = c.numCategories
+      ? g.categories ?? Int32Array.from({ length: N }, () => this.rng.int(c.numCategories))
+      : undefined;
+    return { contentNoise, motionNoise, motionH0, categories, length: L };
   }
 
   /** Every parameter, BatchNorm buffer and Adam moment, with the reference's names. */

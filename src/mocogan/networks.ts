@@ -8,8 +8,7 @@ import { Network, NetworkBuilder } from "../nn/network.ts";
 import { Rng } from "../nn/random.ts";
 import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
 import { permute, slice } from "../tensor/ops/layout.ts";
-import { Tensor } from "../tensor/tensor.ts";
-import { numel } from "../tensor/numel.ts";
+import type { Tensor } from "../tensor/tensor.ts";
 import type { MoCoGANConfig } from "./config.ts";
 import {
   imageDiscriminatorLayers,
@@ -18,8 +17,6 @@ import {
 } from "./layers.ts";
 import { latentCodes } from "./latent_codes.ts";
 import { declareMotionGenerator, initialMotionState, motionCodes } from "./motion_generator.ts";
-import type { StepStatistics } from "./motion_norm.ts";
-import type { ModelRng } from "./model_rng.ts";
 
 /** The networks' names, in state-dict and divergence-counter order. */
 export const NETWORKS = [
@@ -102,20 +99,20 @@ export class MoCoGANNetworks {
 
   /**
    * Fake clips (B,3,T',H,W) for the motion window [offset, offset+T'), and the same
-   * frames as (B,T',3,H,W) for slicing single frames.
+   * frames as (B,T',3,H,W) for slicing single frames: what training feeds the
+   * discriminators (generation streams through streaming.ts instead).
    */
   fakeVideos(
     content: Tensor,
     motion: MotionInput,
     window: { offset: number; frames: number },
     onehot?: Tensor,
-    statistics?: StepStatistics,
   ): { clips: Tensor; byFrame: Tensor } {
     const c = this.config, batch = content.shape[0], { offset, frames } = window;
     // Every step runs, also those past the window: the feedback variant's BatchNorm
     // updates its running statistics at each one, as the reference's does.
     const net = this.nets.motion_generator, state = initialMotionState(c, motion);
-    const m = { steps: motion.length, noise: motion.noise, onehot, statistics };
+    const m = { steps: motion.length, noise: motion.noise, onehot };
     const codes = motionCodes(net, c, state, m).codes;
     const z = latentCodes(
       content,
@@ -138,19 +135,4 @@ export class MoCoGANNetworks {
   dispose(): void {
     for (const n of NETWORKS) this.nets[n].dispose();
   }
-}
-
-/** Uploads `data`, or draws standard normal noise on the GPU when it is absent. */
-export function inputTensor(
-  data: Float32Array | undefined,
-  shape: number[],
-  what: string,
-  rng: ModelRng,
-): Tensor {
-  if (!data) return rng.noise(shape);
-  const n = numel(shape);
-  if (data.length !== n) {
-    throw new RangeError(`${what} has ${data.length} values; expected ${n} for shape [${shape}]`);
-  }
-  return Tensor.from(data, shape);
 }

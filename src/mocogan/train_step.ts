@@ -15,7 +15,8 @@ import { Tensor, withScope } from "../tensor/tensor.ts";
 import { DivergenceError } from "./divergence.ts";
 import { oneHot } from "./latent_codes.ts";
 import type { ModelRng } from "./model_rng.ts";
-import { inputTensor, type MoCoGANNetworks, type NetworkName, NETWORKS } from "./networks.ts";
+import { type MoCoGANNetworks, type NetworkName, NETWORKS } from "./networks.ts";
+import { numel } from "../tensor/numel.ts";
 
 /** The random draws of one training iteration, all flat and row-major. */
 export interface TrainInputs {
@@ -63,6 +64,21 @@ export interface TrainStepOptions {
   captureGradients?: boolean;
   /** Read back the losses and the divergence check (default true). */
   readLosses?: boolean;
+}
+
+/** Uploads `data`, or draws standard normal noise on the GPU when it is absent. */
+function inputTensor(
+  data: Float32Array | undefined,
+  shape: number[],
+  what: string,
+  rng: ModelRng,
+): Tensor {
+  if (!data) return rng.noise(shape);
+  const n = numel(shape);
+  if (data.length !== n) {
+    throw new RangeError(`${what} has ${data.length} values; expected ${n} for shape [${shape}]`);
+  }
+  return Tensor.from(data, shape);
 }
 
 /** Draws the inputs that `x` leaves out, the way the seed's loop does. */
