@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { kernelBindings } from "./bindings.ts";
 import { BufferPool } from "./buffer_pool.ts";
 import { getGpu, type GpuContext } from "./device.ts";
 import { fromWebGpuError, GpuError, GpuResourceError, mib } from "./errors.ts";
@@ -172,6 +173,13 @@ export class Runtime {
   launch(l: Launch): void {
     const [x, y, z] = l.grid;
     if (x === 0 || y === 0 || z === 0) return;
+    const declared = kernelBindings(l.code);
+    if (l.buffers.length !== declared.length) {
+      throw new Error(
+        `a ${l.label} kernel declares ${declared.length} bindings (${declared.join(", ")}) ` +
+          `but was given ${l.buffers.length} buffers`,
+      );
+    }
     const limit = this.gpu.limits.maxStorageBufferBindingSize;
     for (const b of l.buffers) {
       if (b.size > limit) {

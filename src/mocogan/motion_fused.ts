@@ -72,15 +72,15 @@ export function fusedFeedbackSteps(
   const codes = Tensor.empty([n, m.steps, D]);
   const x = Tensor.empty([n, D]), h = Tensor.empty([n, c.gruHidden]);
   const params = { buffer: net.params.buffer, offset: 0, size: net.params.length * 4 };
-  launch("motion_feedback", code, [
-    params,
-    state.x,
-    state.h,
-    ...(c.numCategories ? [m.onehot!] : []),
-    ...(m.statistics ? [m.statistics] : []),
-    codes,
-    x,
-    h,
-  ], [n, 1, 1]);
+  launch("motion_feedback", code, {
+    P: params,
+    X: state.x,
+    H: state.h,
+    ...(c.numCategories ? { ONEHOT: m.onehot! } : {}),
+    ...(m.statistics ? { STATS: m.statistics } : {}),
+    OUT: codes,
+    XOUT: x,
+    HOUT: h,
+  }, [n, 1, 1]);
   return { codes, state: { h, x } };
 }

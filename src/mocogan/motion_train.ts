@@ -90,15 +90,15 @@ export function fusedMotionTrain(
   const save = Tensor.empty([sv.total]);
   const codes = Tensor.empty([B, L, fb ? D : H]);
   const forward = cached(motionTrainForward, s, p, { eps: 1e-5, momentum: net.bnMomentum });
-  launch("motion_train", forward, [
-    params,
-    m.noise,
-    m.h0,
-    ...(m.onehot ? [m.onehot] : []),
-    ...(fb ? [net.b("bn.running_mean"), net.b("bn.running_var")] : []),
-    codes,
-    save,
-  ], [1, 1, 1]);
+  launch("motion_train", forward, {
+    P: params,
+    [fb ? "X0" : "E"]: m.noise,
+    H0: m.h0,
+    ...(m.onehot ? { ONEHOT: m.onehot } : {}),
+    ...(fb ? { RM: net.b("bn.running_mean"), RV: net.b("bn.running_var") } : {}),
+    CODES: codes,
+    SAVE: save,
+  }, [1, 1, 1]);
   const weights = ["gru.weight_ih", "gru.weight_hh", "gru.bias_ih", "gru.bias_hh"];
   if (fb) weights.push("linear.weight", "linear.bias");
   const inputs = [m.noise, m.h0, ...weights.map((w) => net.p(w))];
@@ -106,12 +106,12 @@ export function fusedMotionTrain(
     if (!fb && need[0]) throw new Error("the iid motion recurrence is not differentiable in ε");
     const gl = motionGradLayout(s);
     const grads = Tensor.empty([gl.total]);
-    launch("motion_train_backward", cached(motionTrainBackward, s, p), [
-      params,
-      save,
-      dcodes,
-      grads,
-    ], [1, 1, 1]);
+    launch("motion_train_backward", cached(motionTrainBackward, s, p), {
+      P: params,
+      SAVE: save,
+      DCODES: dcodes,
+      GRADS: grads,
+    }, [1, 1, 1]);
     const I = D + c.numCategories, rows = L * B;
     const dgi = section(grads, gl.dgi, [rows, 3 * H]), dgh = section(grads, gl.dgh, [rows, 3 * H]);
     const out: (Tensor | undefined)[] = [

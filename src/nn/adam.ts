@@ -93,12 +93,12 @@ export class Adam {
       eps: o.eps,
       weightDecay: o.weightDecay,
     });
-    launchFlat("adam", code, [
-      grads.whole(),
-      state.hyper,
-      params.whole(),
-      state.avg.whole(),
-      state.sq.whole(),
-    ], n);
+    launchFlat("adam", code, {
+      G: grads.whole(),
+      HYPER: state.hyper,
+      P: params.whole(),
+      M: state.avg.whole(),
+      V: state.sq.whole(),
+    }, n);
   }
 }

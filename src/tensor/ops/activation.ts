@@ -14,13 +14,13 @@ import { cached, launchFlat } from "./launch.ts";
 /** y = act(x) elementwise; the gradient is computed from y. */
 export function activate(x: Tensor, kind: ActivationKind, slope = 0.2): Tensor {
   const y = Tensor.empty(x.shape);
-  launchFlat(kind, cached(activationForward, x.size, kind, slope), [x, y], x.size);
+  launchFlat(kind, cached(activationForward, x.size, kind, slope), { X: x, Y: y }, x.size);
   return record(y, [x], kind, (dy) => {
     const dx = Tensor.empty(x.shape);
     launchFlat(
       `${kind}_backward`,
       cached(activationBackward, x.size, kind, slope),
-      [y, dy, dx],
+      { Y: y, DY: dy, DX: dx },
       x.size,
     );
     return [dx];

@@ -15,7 +15,7 @@ function sameShape(a: Tensor, b: Tensor, op: string): void {
 export function addScaled(a: Tensor, b: Tensor, alpha: number, beta: number): Tensor {
   sameShape(a, b, "add");
   const y = Tensor.empty(a.shape);
-  launchFlat("axpby", cached(axpby, a.size, alpha, beta), [a, b, y], a.size);
+  launchFlat("axpby", cached(axpby, a.size, alpha, beta), { A: a, B: b, C: y }, a.size);
   return record(y, [a, b], "add", (dy, need) => [
     need[0] ? scale(dy, alpha) : undefined,
     need[1] ? scale(dy, beta) : undefined,

@@ -48,6 +48,7 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
   if (affine && !o.bias) throw new Error("batchNorm: weight given without bias");
   const stats = Tensor.empty([2 * c * groups]);
   const params = affine ? [o.weight!, o.bias!] : [];
+  const gammaBeta = affine ? { GAMMA: o.weight!, BETA: o.bias! } : {};
   const y = Tensor.empty(x.shape);
   if (o.training) {
     if ((n / groups) * sh.s < 2) {
@@ -56,25 +57,25 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
           (groups > 1 ? ` in ${groups} groups` : ""),
       );
     }
-    launch("bn_train", cached(k.batchNormTrain, sh, eps, o.momentum ?? 0.1, affine, act, o.slope), [
-      x,
-      ...params,
-      o.runningMean,
-      o.runningVar,
-      stats,
-      y,
-    ], [c, 1, 1]);
+    launch("bn_train", cached(k.batchNormTrain, sh, eps, o.momentum ?? 0.1, affine, act, o.slope), {
+      X: x,
+      ...gammaBeta,
+      RM: o.runningMean,
+      RV: o.runningVar,
+      STATS: stats,
+      Y: y,
+    }, [c, 1, 1]);
   } else {
     launchFlat(
       "bn_running",
       cached(k.batchNormRunningStats, c, eps),
-      [o.runningMean, o.runningVar, stats],
+      { RM: o.runningMean, RV: o.runningVar, STATS: stats },
       c,
     );
     launchFlat(
       "bn_apply",
       cached(k.batchNormApply, sh, affine, act, o.slope),
-      [x, stats, ...params, y],
+      { X: x, STATS: stats, ...gammaBeta, Y: y },
       y.size,
     );
   }
@@ -87,8 +88,11 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
     const dxInSums = o.training && need[0];
     const dx = need[0] ? Tensor.empty(x.shape) : undefined;
     if (dgamma || dxInSums) {
-      const gamma = affine && dxInSums ? [o.weight!] : [];
-      const outs = [...(dgamma ? [dgamma, dbeta!] : []), ...(dxInSums ? [dx!] : [])];
+      const gamma = affine && dxInSums ? { GAMMA: o.weight! } : {};
+      const outs = {
+        ...(dgamma ? { DGAMMA: dgamma, DBETA: dbeta! } : {}),
+        ...(dxInSums ? { DX: dx! } : {}),
+      };
       launch(
         "bn_backward",
         cached(k.batchNormBackward, sh, act, o.slope, {
@@ -96,19 +100,19 @@ export function batchNorm(x: Tensor, o: BatchNormOptions): Tensor {
           paramGrads: dgamma !== undefined,
           dx: dxInSums,
         }),
-        [x, y, dy, stats, ...gamma, ...outs],
+        { X: x, Y: y, DY: dy, STATS: stats, ...gamma, ...outs },
         [c, 1, 1],
       );
     }
     if (dx && !dxInSums) {
-      const gamma = affine ? [o.weight!] : [];
-      launchFlat("bn_backward_eval", cached(k.batchNormBackwardEval, sh, affine, act, o.slope), [
-        y,
-        dy,
-        stats,
+      const gamma = affine ? { GAMMA: o.weight! } : {};
+      launchFlat("bn_backward_eval", cached(k.batchNormBackwardEval, sh, affine, act, o.slope), {
+        Y: y,
+        DY: dy,
+        STATS: stats,
         ...gamma,
-        dx,
-      ], dx.size);
+        DX: dx,
+      }, dx.size);
     }
     grads[0] = dx;
     grads[1] = dgamma;

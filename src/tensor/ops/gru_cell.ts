@@ -31,13 +31,18 @@ export function gruCell(x: Tensor, h: Tensor, w: GruWeights): Tensor {
 function gates(gi: Tensor, gh: Tensor, h: Tensor, batch: number, hidden: number): Tensor {
   const out = Tensor.empty([batch, hidden]);
   const n = batch * hidden;
-  launchFlat("gru_cell", cached(gruCellForward, batch, hidden), [gi, gh, h, out], n);
+  launchFlat(
+    "gru_cell",
+    cached(gruCellForward, batch, hidden),
+    { GI: gi, GH: gh, H: h, HOUT: out },
+    n,
+  );
   return record(out, [gi, gh, h], "gruCell", (dy) => {
     const dgi = Tensor.empty(gi.shape), dgh = Tensor.empty(gh.shape), dh = Tensor.empty(h.shape);
     launchFlat(
       "gru_cell_backward",
       cached(gruCellBackward, batch, hidden),
-      [gi, gh, h, dy, dgi, dgh, dh],
+      { GI: gi, GH: gh, H: h, DHOUT: dy, DGI: dgi, DGH: dgh, DH: dh },
       n,
     );
     return [dgi, dgh, dh];

@@ -3,22 +3,55 @@
  *
  * @module
  */
+import { kernelBindings } from "../../gpu/bindings.ts";
 import { type BufferRange, runtime } from "../../gpu/runtime.ts";
 import type { Tensor } from "../tensor.ts";
 import { grid1d } from "../../../kernels/common.ts";
 
-/** Launches `code` over `buffers` (tensors or raw ranges) on an explicit grid. */
+/** A buffer to bind: a tensor or a raw byte range. */
+export type Binding = Tensor | BufferRange;
+
+/**
+ * Buffers for a kernel's bindings: by the names its WGSL declares (checked: a missing or
+ * unknown name throws; an undefined entry counts as not given, for optional bindings),
+ * or in binding order for kernels whose bindings are a generated list (the runtime still
+ * checks their number).
+ */
+export type Bindings = Record<string, Binding | undefined> | Binding[];
+
+/** The buffers of `named` in the binding order `code` declares; throws on any mismatch. */
+function byName(
+  label: string,
+  code: string,
+  named: Record<string, Binding | undefined>,
+): Binding[] {
+  const names = kernelBindings(code);
+  const given = Object.keys(named).filter((k) => named[k] !== undefined);
+  const unknown = given.filter((k) => !names.includes(k));
+  const missing = names.filter((n) => named[n] === undefined);
+  if (unknown.length || missing.length) {
+    throw new Error(
+      `a ${label} kernel binds ${names.join(", ")}` +
+        (missing.length ? `; missing ${missing.join(", ")}` : "") +
+        (unknown.length ? `; it declares no ${unknown.join(", ")}` : ""),
+    );
+  }
+  return names.map((n) => named[n]!);
+}
+
+/** Launches `code` over `buffers` (see {@linkcode Bindings}) on an explicit grid. */
 export function launch(
   label: string,
   code: string,
-  buffers: (Tensor | BufferRange)[],
+  buffers: Bindings,
   grid: [number, number, number],
 ): void {
+  const ordered = Array.isArray(buffers) ? buffers : byName(label, code, buffers);
   runtime().launch({
     label,
     code,
     grid,
-    buffers: buffers.map((b) => ("range" in b ? b.range() : b)),
+    buffers: ordered.map((b) => ("range" in b ? b.range() : b)),
   });
 }
 
@@ -26,7 +59,7 @@ export function launch(
 export function launchFlat(
   label: string,
   code: string,
-  buffers: (Tensor | BufferRange)[],
+  buffers: Bindings,
   n: number,
 ): void {
   launch(label, code, buffers, grid1d(n));

@@ -45,7 +45,7 @@ function copyAlong(
     { axis: y.shape[axis], start: dstStart },
     count,
   );
-  launchFlat("axis_copy", code, [x, y], v.outer * count * v.inner);
+  launchFlat("axis_copy", code, { SRC: x, DST: y }, v.outer * count * v.inner);
 }
 
 /** Joins tensors along `axis`; all other dimensions must match. */
@@ -131,10 +131,10 @@ export function repeat(x: Tensor, axis: number, times: number): Tensor {
   shape[ax] = times;
   const y = Tensor.empty(shape);
   const v = view(shape, ax);
-  launchFlat("repeat", cached(broadcastAxis, v, times), [x1, y], y.size);
+  launchFlat("repeat", cached(broadcastAxis, v, times), { SRC: x1, DST: y }, y.size);
   return record(y, [x], "repeat", (dy) => {
     const dx = Tensor.empty(x.shape);
-    launchFlat("repeat_backward", cached(sumAxis, v, times), [dy, dx], dx.size);
+    launchFlat("repeat_backward", cached(sumAxis, v, times), { SRC: dy, DST: dx }, dx.size);
     return [dx];
   });
 }
@@ -145,7 +145,7 @@ export function permute(x: Tensor, perm: number[]): Tensor {
     throw new Error(`permute: [${perm}] is not a permutation of ${x.shape.length} axes`);
   }
   const y = Tensor.empty(perm.map((p) => x.shape[p]));
-  launchFlat("permute", cached(permuteKernel, x.shape, perm), [x, y], x.size);
+  launchFlat("permute", cached(permuteKernel, x.shape, perm), { X: x, Y: y }, x.size);
   const inverse = perm.map((_, i) => perm.indexOf(i));
   return record(y, [x], "permute", (dy) => [permute(dy, inverse)]);
 }

@@ -19,13 +19,13 @@ export function bceWithLogits(x: Tensor, target: number | number[]): Tensor {
     throw new Error(`bceWithLogits: ${x.size} logits do not split into ${targets.length} groups`);
   }
   const loss = Tensor.empty([1]);
-  launch("bce", cached(k.bceWithLogits, x.size, targets), [x, loss], [1, 1, 1]);
+  launch("bce", cached(k.bceWithLogits, x.size, targets), { X: x, LOSS: loss }, [1, 1, 1]);
   return record(loss, [x], "bce", (dl) => {
     const dx = Tensor.empty(x.shape);
     launchFlat(
       "bce_backward",
       cached(k.bceWithLogitsBackward, x.size, targets),
-      [x, dl, dx],
+      { X: x, DL: dl, DX: dx },
       x.size,
     );
     return [dx];
@@ -37,13 +37,17 @@ export function crossEntropy(x: Tensor, labels: Tensor): Tensor {
   const [n, c] = x.shape;
   if (labels.size !== n) throw new Error(`crossEntropy: ${labels.size} labels for ${n} rows`);
   const loss = Tensor.empty([1]);
-  launch("cross_entropy", cached(k.crossEntropy, n, c), [x, labels, loss], [1, 1, 1]);
+  launch("cross_entropy", cached(k.crossEntropy, n, c), { X: x, LABELS: labels, LOSS: loss }, [
+    1,
+    1,
+    1,
+  ]);
   return record(loss, [x], "crossEntropy", (dl) => {
     const dx = Tensor.empty(x.shape);
     launchFlat(
       "cross_entropy_backward",
       cached(k.crossEntropyBackward, n, c),
-      [x, labels, dl, dx],
+      { X: x, LABELS: labels, DL: dl, DX: dx },
       n,
     );
     return [dx];

@@ -64,7 +64,7 @@ function draw(
     throw new RangeError(`${out.size} values exceed one draw's 2^32 counters`);
   }
   const params = Tensor.from(new Int32Array(philoxParams(opts).buffer), [4]);
-  launchFlat(label, cached(kernel, out.size), [params, out], countersFor(out.size));
+  launchFlat(label, cached(kernel, out.size), { PARAMS: params, OUT: out }, countersFor(out.size));
   // Later commands may reuse the buffer only as an output, after this launch reads it.
   params.dispose();
   return out;

@@ -13,8 +13,9 @@ export function channelSum(x: Tensor): Tensor {
   const s = x.size / (n * c);
   const out = Tensor.empty([c]);
   // Up to 64 terms a thread sums alone; beyond that a workgroup per channel reduces.
-  if (n * s <= 64) launchFlat("channel_sum", cached(channelSumSerial, n, c, s), [x, out], c);
-  else launch("channel_sum", cached(channelSumKernel, n, c, s), [x, out], [c, 1, 1]);
+  if (n * s <= 64) {
+    launchFlat("channel_sum", cached(channelSumSerial, n, c, s), { X: x, OUT: out }, c);
+  } else launch("channel_sum", cached(channelSumKernel, n, c, s), { X: x, OUT: out }, [c, 1, 1]);
   return out;
 }
 
