@@ -35,6 +35,19 @@ export interface DecodePoolOptions {
 export type FrameConsumer = (index: number, frames: AsyncIterable<Uint8Array>) => Promise<number>;
 
 /**
+ * Thrown by a {@linkcode FrameConsumer} for a failure that is not the file's (a full disk
+ * while storing its frames): the whole decoding stops with `error`, instead of the file
+ * being skipped.
+ */
+export class StopDecoding extends Error {
+  /** Wraps `error`, which {@linkcode decodePool} rethrows. */
+  constructor(readonly error: unknown) {
+    super("decoding stopped", { cause: error });
+    this.name = "StopDecoding";
+  }
+}
+
+/**
  * Decodes `items` with at most `concurrency` ffmpeg processes, each file's frames going
  * to `consume`. Returns each item's frame count, 0 for a file skipped (with a warning). A
  * single file that fails throws its `DataError`; so does a list of which no file could
@@ -49,16 +62,19 @@ export async function decodePool(
   const { size, everyNth = 1, signal, onWarning = () => {}, onProgress } = options;
   await assertFfmpeg(); // a missing ffmpeg is fatal, not a per-file warning
   const counts: number[] = new Array(items.length).fill(0);
-  let next = 0, done = 0;
+  let next = 0, done = 0, stopped = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stopped) {
       const i = next++;
       try {
         const frames = decodeFrames(items[i].path, { size, everyNth, signal, onWarning });
         counts[i] = await consume(i, frames);
         if (counts[i] === 0) onWarning(`skipping ${items[i].name}: no frames could be decoded`);
       } catch (e) {
-        if (!(e instanceof DataError)) throw e;
+        if (!(e instanceof DataError)) {
+          stopped = true; // the other processes finish their file, then stop
+          throw e instanceof StopDecoding ? e.error : e;
+        }
         // A single file's error is thrown as is, not as a warning.
         if (items.length === 1) throw e;
         counts[i] = 0;
@@ -68,7 +84,10 @@ export async function decodePool(
     }
   };
   const pool = Math.max(1, Math.min(options.concurrency ?? 2, items.length));
-  await Promise.all(Array.from({ length: pool }, worker));
+  // Every worker settles before an error is thrown, so no ffmpeg or write outlives the call.
+  const settled = await Promise.allSettled(Array.from({ length: pool }, worker));
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
   if (counts.every((n) => n === 0)) {
     throw new DataError(
       items.length === 1

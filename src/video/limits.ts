@@ -88,8 +88,8 @@ export class MemoryBudget {
   }
 }
 
-/** A byte count in KiB, MiB or GiB, for messages. */
-function formatBytes(bytes: number): string {
+/** A byte count in KiB, MiB or GiB, for messages, e.g. `1.5 GiB`. */
+export function formatBytes(bytes: number): string {
   const units = ["KiB", "MiB", "GiB"];
   let i = 0;
   while (i < units.length - 1 && bytes >= 2 ** (10 * (i + 2))) i++;
