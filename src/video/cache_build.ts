@@ -56,6 +56,20 @@ export async function buildFrameCache(
   const until = async (ok: () => boolean) => {
     while (!ok()) await new Promise<void>((r) => wake.push(r));
   };
+  // Appends in the list's order, each after the one before; decoders do not wait for them.
+  const appends: Promise<void>[] = [];
+  const inTurn = (i: number, work: () => Promise<void>) => {
+    const task = (async () => {
+      await until(() => written === i);
+      try {
+        await work();
+      } finally {
+        advance(); // a failed append still gives up its turn, so later ones end too
+      }
+    })();
+    task.catch(() => {}); // awaited below
+    appends.push(task);
+  };
   const consume = async (i: number, frames: AsyncIterable<Uint8Array>): Promise<number> => {
     await until(() => written >= i - window);
     const item = items[i];
@@ -71,23 +85,36 @@ export async function buildFrameCache(
       }
     }
     const part = tempPathFor(join(dirname(path), `${basename(path)}-${i}`));
-    let count = 0;
-    try {
-      count = await writePart(part, frames, frameBytes);
-      await until(() => written === i);
-      writer.beginVideo(item.name, item.category);
-      if (count > 0) await writer.appendFramesFrom(part, count).catch(stop);
-      return count;
-    } finally {
+    const drop = async () => {
       await Deno.remove(part).catch(() => {});
       tempDone(part);
-      // A failed decode still gives up its turn (after the videos before it).
-      await until(() => written === i);
-      advance();
+    };
+    let count: number;
+    try {
+      count = await writePart(part, frames, frameBytes);
+    } catch (e) {
+      await drop();
+      inTurn(i, () => Promise.resolve());
+      throw e;
     }
+    inTurn(i, async () => {
+      try {
+        writer.beginVideo(item.name, item.category);
+        if (count > 0) await writer.appendFramesFrom(part, count);
+      } finally {
+        await drop();
+      }
+    });
+    return count;
   };
   try {
-    await decodePool(items, data, options, consume);
+    try {
+      await decodePool(items, data, options, consume);
+    } finally {
+      // No append may still be writing when the file is finished or removed.
+      const failed = (await Promise.allSettled(appends)).find((r) => r.status === "rejected");
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
     if (writer.frames === 0) throw new DataError(`${data} holds no video frames`);
     return await writer.finish();
   } catch (e) {
@@ -197,21 +224,36 @@ export async function checkCacheFits(
   const picks = new Set<number>();
   const n = Math.min(16, items.length);
   for (let k = 0; k < n; k++) picks.add(Math.floor((k * items.length) / n));
+  // Probed two at a time: each is mostly ffprobe starting up.
+  const list = [...picks];
+  const probed: (number | undefined)[] = new Array(list.length);
+  let next = 0;
+  await Promise.all([0, 1].map(async () => {
+    while (next < list.length) {
+      const k = next++;
+      probed[k] = await probeFrames(items[list[k]].path);
+    }
+  }));
   let frames = 0, bytes = 0;
-  for (const i of picks) {
-    try {
-      const p = await probeVideo(items[i].path);
-      const tiles = isImagePath(items[i].path) && p.width >= 2 * p.height &&
-          p.width % p.height === 0
-        ? p.width / p.height
-        : Math.max(1, p.frames);
-      frames += tiles;
-      bytes += items[i].size;
-    } catch { /* an unreadable file is skipped when decoding too */ }
-  }
+  list.forEach((i, k) => {
+    if (probed[k] === undefined) return; // unreadable: skipped when decoding too
+    frames += probed[k]!;
+    bytes += items[i].size;
+  });
   if (bytes === 0) return 0;
   const estimate = Math.ceil((frames / bytes) * total / o.everyNth);
   const needed = estimate * o.size * o.size * 3;
   await checkDiskSpace(o.dir, needed, o.what);
   return needed;
+}
+
+/** Frames that decoding `path` gives (an image strip's tiles), or undefined when unreadable. */
+async function probeFrames(path: string): Promise<number | undefined> {
+  try {
+    const p = await probeVideo(path);
+    const strip = isImagePath(path) && p.width >= 2 * p.height && p.width % p.height === 0;
+    return strip ? p.width / p.height : Math.max(1, p.frames);
+  } catch {
+    return undefined;
+  }
 }
