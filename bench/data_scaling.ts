@@ -2,7 +2,8 @@
  * Time to first step and peak resident memory of `train` against the number of videos
  * (issue 10 item 4): N small synthetic videos are cut from one long ffmpeg `testsrc2`
  * stream, and `train` runs 2 steps of the `tiny` preset at 32 px on them twice, the first
- * start building the frame cache, the second reusing it. `--baseline DIR` also runs the
+ * start building the frame cache, the second reusing it (`--image-size`, `--frames` per
+ * video change the sizes). `--baseline DIR` also runs the
  * program checked out at DIR (e.g. the commit before the cache, which held every frame in
  * memory) once per N. `--memory-limit BYTES` runs every start inside a memory cgroup with
  * that limit (cgroup v2 `memory.max`, or v1 `memory.limit_in_bytes` with the swap limit
@@ -25,6 +26,7 @@ const { values } = parseArgs({
   options: {
     counts: { type: "string", default: "100,1000" },
     frames: { type: "string", default: "24" },
+    "image-size": { type: "string", default: "32" },
     work: { type: "string", default: "/tmp/mocogan-data-scaling" },
     json: { type: "string" },
     baseline: { type: "string" },
@@ -34,6 +36,7 @@ const { values } = parseArgs({
 });
 const counts = values.counts.split(",").map(Number);
 const framesPerVideo = Number(values.frames);
+const imageSize = Number(values["image-size"]);
 const work = resolve(values.work);
 const root = new URL("../", import.meta.url).pathname;
 const memoryLimit = values["memory-limit"] ? Number(values["memory-limit"]) : undefined;
@@ -217,7 +220,7 @@ const cgroup = memoryLimit ? makeCgroup(memoryLimit) : undefined;
 const results = [];
 try {
   for (const n of counts) {
-    const videos = join(work, `videos-${n}`);
+    const videos = join(work, `videos-${n}x${framesPerVideo}`);
     const makeSec = await makeVideos(n, videos);
     const sourceBytes = [...Deno.readDirSync(videos)]
       .reduce((s, e) => s + Deno.statSync(join(videos, e.name)).size, 0);
@@ -248,7 +251,8 @@ try {
       videos: n,
       framesPerVideo,
       frames,
-      decodedBytes: frames * 32 * 32 * 3,
+      imageSize,
+      decodedBytes: frames * imageSize * imageSize * 3,
       cacheBytes,
       sourceBytes,
       makeVideosSec: makeSec,

@@ -89,8 +89,46 @@ function memory(json: Json): string[] {
   ]);
 }
 
+/**
+ * `train` on N synthetic videos (bench/data_scaling.ts): time to the first step and peak
+ * resident memory when the frame cache is built, when it is reused, and for the program
+ * before the cache (every frame in memory) when it was run.
+ */
+function dataScaling(json: Json): string[] {
+  const r = json.results as Json[];
+  const hasBase = r.some((x) => x.inMemory);
+  const cells = (s: Json) =>
+    s === undefined
+      ? ["-", "-"]
+      : [s.firstStepSec === undefined ? `exit ${s.code}` : r2(s.firstStepSec), mib(s.peakRssBytes)];
+  return markdownTable(
+    [
+      "videos",
+      "frames",
+      "decoded frames",
+      "build: s to step 1",
+      "build: peak RSS",
+      "reuse: s to step 1",
+      "reuse: peak RSS",
+      ...(hasBase ? ["in memory (before): s to step 1", "in memory: peak RSS"] : []),
+    ],
+    r.map((x) => [
+      int(x.videos),
+      int(x.frames),
+      mib(x.decodedBytes),
+      ...cells(x.build),
+      ...cells(x.cached),
+      ...(hasBase ? cells(x.inMemory) : []),
+    ]),
+  );
+}
+
 /** The kinds of table, by the name used in the markers. */
-export const RENDERERS: Record<string, Renderer> = { speed, memory };
+export const RENDERERS: Record<string, Renderer> = {
+  speed,
+  memory,
+  "data-scaling": dataScaling,
+};
 
 const MARKER = /^<!-- table (\S+) (\S+) -->$/;
 const END = "<!-- /table -->";

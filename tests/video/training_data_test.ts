@@ -12,7 +12,15 @@ import { DataError, FrameCache, listSources, loadVideoSet } from "../../src/vide
 import { openTrainingData, type TrainingDataOptions } from "../../src/video/training_data.ts";
 import type { VideoSet } from "../../src/video/video_set.ts";
 import { assertOneLineError, cli } from "../cli/_cli.ts";
-import { chunkedStream, ffmpeg, join, makeTestsrc, tempDir } from "./_fixtures.ts";
+import {
+  chunkedStream,
+  ffmpeg,
+  join,
+  makeTestsrc,
+  removeTinyDisk,
+  tempDir,
+  tinyDisk,
+} from "./_fixtures.ts";
 
 /** data/walk/{a,b}.mp4 (12 and 20 frames), data/run/c.mp4 (9), data/run/bad.mp4 (not a video). */
 async function makeData(dir: string): Promise<string> {
@@ -91,6 +99,19 @@ Deno.test("the frame cache is built once, reused, rebuilt when a source changes,
     } finally {
       fromCache.close();
       fromMemory.close();
+    }
+    // A resumed run's worker starts from the checkpointed state: the batches that followed.
+    const straight = new BatchPrefetcher({ cachePath: path }, batchOpts);
+    const first2 = await straight.next(), second = await straight.next();
+    straight.close();
+    const resumed = new BatchPrefetcher({ cachePath: path }, {
+      ...batchOpts,
+      state: first2.stateAfter,
+    });
+    try {
+      assertEquals((await resumed.next()).videos, second.videos);
+    } finally {
+      resumed.close();
     }
     await first.data.dispose();
 
@@ -196,19 +217,6 @@ Deno.test("a cache too large for the disk is refused before decoding, naming siz
   }
 });
 
-/** A fresh 64 KiB tmpfs, or null where this process may not mount one (not root). */
-async function tinyDisk(): Promise<string | null> {
-  if (Deno.uid() !== 0) return null;
-  const dir = await tempDir();
-  const r = await new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir],
-    stderr: "null",
-  }).output();
-  if (r.success) return dir;
-  await Deno.remove(dir);
-  return null;
-}
-
 const disk = await tinyDisk();
 
 Deno.test({
@@ -255,8 +263,7 @@ Deno.test({
       assert(/no space left in .* for the frame cache .*--cache-dir/.test(e.message), e.message);
       assertEquals([...Deno.readDirSync(disk!)], []);
     } finally {
-      await new Deno.Command("umount", { args: [disk!] }).output();
-      await Deno.remove(disk!);
+      await removeTinyDisk(disk!);
       await Deno.remove(dir, { recursive: true });
     }
   },
