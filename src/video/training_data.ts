@@ -18,7 +18,8 @@ import { join, resolve } from "node:path";
 import { buildFrameCache, checkCacheFits, streamToFrameCache } from "./cache_build.ts";
 import { DataError } from "./errors.ts";
 import { FrameCache, frameCacheKey } from "./frame_cache.ts";
-import { fsError, tempDone, tempPathFor } from "./output_file.ts";
+import { fileSystemMessage } from "../io/fs_errors.ts";
+import { tempDone, tempPathFor } from "./output_file.ts";
 import { listSources, loadVideoSet, type LoadVideoSetOptions, stdinFrames } from "./sources.ts";
 import type { VideoSet } from "./video_set.ts";
 
@@ -83,6 +84,7 @@ export async function openTrainingData(o: TrainingDataOptions): Promise<Training
     };
   }
   const dir = o.cacheDir ?? defaultFrameCacheDir();
+  if (dir?.includes("\0")) throw new DataError("--cache-dir contains a NUL byte; give a real path");
   if (dir === undefined) {
     throw new DataError(
       "no folder for the frame cache: set HOME or XDG_CACHE_HOME, or pass --cache-dir DIR",
@@ -152,7 +154,7 @@ function tryOpen(path: string, onWarning?: (m: string) => void): FrameCache | un
     return FrameCache.open(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) return undefined;
-    if (!(e instanceof DataError)) throw e;
+    if (!(e instanceof DataError)) throw cacheDirError(path, e);
     onWarning?.(`${e.message.replace(/; remove it to rebuild the cache$/, "")}; rebuilding it`);
     return undefined;
   }
@@ -179,8 +181,17 @@ async function makeDir(dir: string): Promise<void> {
   try {
     await Deno.mkdir(dir, { recursive: true });
   } catch (e) {
-    throw fsError(join(dir, "frames"), e);
+    throw cacheDirError(dir, e);
   }
+}
+
+/** A file system error at `path` in the cache folder, as one line pointing at --cache-dir. */
+function cacheDirError(path: string, e: unknown): Error {
+  const message = fileSystemMessage(e, path);
+  if (message === null) return e instanceof Error ? e : new Error(String(e));
+  return new DataError(`${message} (frame cache; pass --cache-dir DIR to put it elsewhere)`, {
+    cause: e,
+  });
 }
 
 function opened(cache: FrameCache, temporary: boolean): TrainingData {
