@@ -13,6 +13,8 @@
  *   deno run -A bench/data_scaling.ts --counts 100,1000,10000 \
  *     --json bench/results/data-scaling-2026-11-29.json [--baseline /tmp/before]
  *
+ * An existing `--json` file gets the invocation added to its `invocations`.
+ *
  * Peak resident memory is the training process's VmHWM (/proc/PID/status, read until it
  * exits); ffmpeg's decoders are separate processes of a few MiB each and are not counted.
  *
@@ -266,20 +268,32 @@ try {
 }
 
 const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1];
-const report = {
+const invocation = {
   date: new Date().toISOString(),
   command: `deno run -A bench/data_scaling.ts ${Deno.args.join(" ")}`,
+  note: values.note,
+  memoryLimitBytes: memoryLimit ?? null,
+  train: `train ${trainArgs("DIR", "RUN").join(" ")} --cache-dir CACHE`,
+  results,
+};
+// --json FILE that exists gets this invocation added to its list (one file per day).
+let report: { machine: unknown; invocations: unknown[] } = {
   machine: {
     cpu,
     cpus: navigator.hardwareConcurrency,
     memoryBytes: Deno.systemMemoryInfo().total,
     deno: Deno.version.deno,
-    note: values.note,
   },
-  memoryLimitBytes: memoryLimit ?? null,
-  train: `train ${trainArgs("DIR", "RUN").join(" ")} --cache-dir CACHE`,
-  results,
+  invocations: [],
 };
+if (values.json) {
+  try {
+    report = JSON.parse(await Deno.readTextFile(values.json));
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+}
+report.invocations.push(invocation);
 const text = JSON.stringify(report, null, 2) + "\n";
 if (values.json) await Deno.writeTextFile(values.json, text);
 else console.log(text);

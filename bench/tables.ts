@@ -95,8 +95,9 @@ function memory(json: Json): string[] {
  * before the cache (every frame in memory) when it was run.
  */
 function dataScaling(json: Json): string[] {
-  const r = json.results as Json[];
-  const hasBase = r.some((x) => x.inMemory);
+  const rows = (json.invocations as Json[]).flatMap((inv) =>
+    (inv.results as Json[]).map((x) => ({ ...x, limit: inv.memoryLimitBytes }))
+  );
   const cells = (s: Json) =>
     s === undefined
       ? ["-", "-"]
@@ -105,20 +106,25 @@ function dataScaling(json: Json): string[] {
     [
       "videos",
       "frames",
+      "S",
       "decoded frames",
+      "memory limit",
       "build: s to step 1",
       "build: peak RSS",
       "reuse: s to step 1",
       "reuse: peak RSS",
-      ...(hasBase ? ["in memory (before): s to step 1", "in memory: peak RSS"] : []),
+      "before (in memory): s to step 1",
+      "before: peak RSS",
     ],
-    r.map((x) => [
+    rows.map((x) => [
       int(x.videos),
       int(x.frames),
+      int(x.imageSize ?? 32),
       mib(x.decodedBytes),
+      x.limit ? mib(x.limit) : "none",
       ...cells(x.build),
       ...cells(x.cached),
-      ...(hasBase ? cells(x.inMemory) : []),
+      ...cells(x.inMemory),
     ]),
   );
 }
