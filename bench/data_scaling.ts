@@ -204,7 +204,7 @@ const trainArgs = (data: string, out: string) => [
   "--preset",
   "tiny",
   "--image-size",
-  "32",
+  String(imageSize),
   "--steps",
   "2",
   "--log-every",
@@ -216,7 +216,7 @@ const trainArgs = (data: string, out: string) => [
   "--out",
   out,
   "--overwrite",
-]; // deno-fmt-ignore
+];
 
 const cgroup = memoryLimit ? makeCgroup(memoryLimit) : undefined;
 const results = [];
@@ -264,7 +264,11 @@ try {
     });
   }
 } finally {
-  if (cgroup) await Deno.remove(cgroup.dir).catch(() => {});
+  // A cgroup can be removed once its last process is gone, which may take a moment.
+  for (let i = 0; cgroup && i < 50; i++) {
+    if (await Deno.remove(cgroup.dir).then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 const cpu = Deno.readTextFileSync("/proc/cpuinfo").match(/model name\s*:\s*(.*)/)?.[1];
