@@ -96,7 +96,6 @@ export async function train(args: string[]): Promise<number> {
     inputSize: plan.data.inputSize,
     cacheDir: plan.data.cacheDir,
     onWarning: warn,
-    onMessage: (m) => ui.message(m),
     onProgress: (done, total) => ui.show(`decoding ${done}/${total} files`),
   });
   ui.done();
@@ -134,7 +133,7 @@ async function trainOn(
   const stats = data.stats;
   ui.message(
     `data: ${stats.videos} videos, ${stats.frames} frames of ${size}x${size}` +
-      (numCategories ? `, categories ${categories.join(", ")}` : ""),
+      (numCategories ? `, categories ${categories.join(", ")}` : "") + `; ${data.note}`,
   );
 
   await checkFits(config);

@@ -30,8 +30,6 @@ export interface TrainingDataOptions
   cacheDir?: string;
   /** Called after each file is decoded into a new cache. */
   onProgress?: (done: number, total: number) => void;
-  /** Receives one-line notes: which cache is used, reused or built. */
-  onMessage?: (message: string) => void;
 }
 
 /** Training data opened by {@linkcode openTrainingData}: in memory or in a frame cache. */
@@ -44,6 +42,11 @@ export interface TrainingData {
   categories: string[];
   /** Video count, frame count and frame side, for the log. */
   stats: { videos: number; frames: number; size: number };
+  /**
+   * Where the frames are, for the log: `in memory`, `frame cache PATH (reused)`, `frame cache
+   * PATH (decoded in 12.3s)`, or `temporary frame cache PATH`.
+   */
+  note: string;
   /** Closes the cache, and removes it when it was a temporary one (stdin). */
   dispose(): Promise<void>;
 }
@@ -80,6 +83,7 @@ export async function openTrainingData(o: TrainingDataOptions): Promise<Training
       source: set,
       categories: set.categories,
       stats: { videos: set.videos.length, frames, size },
+      note: "in memory",
       dispose: () => Promise.resolve(),
     };
   }
@@ -104,7 +108,7 @@ export async function openTrainingData(o: TrainingDataOptions): Promise<Training
     const path = tempPathFor(join(dir, "stdin"));
     try {
       await streamToFrameCache(all(), path, size);
-      return opened(FrameCache.open(path), true);
+      return opened(FrameCache.open(path), `temporary frame cache ${path}`, true);
     } catch (e) {
       await Deno.remove(path).catch(() => {});
       tempDone(path);
@@ -125,10 +129,7 @@ export async function openTrainingData(o: TrainingDataOptions): Promise<Training
   const key = await frameCacheKey({ sources, size, everyNth });
   const path = join(dir, key);
   const reused = tryOpen(path, o.onWarning);
-  if (reused) {
-    o.onMessage?.(`frame cache: reusing ${path}`);
-    return opened(reused, false);
-  }
+  if (reused) return opened(reused, `frame cache ${path} (reused)`, false);
   await makeDir(dir);
   await removeDeadTemps(dir);
   await checkCacheFits(items.map((it, i) => ({ path: it.path, size: sources[i].size })), {
@@ -144,8 +145,7 @@ export async function openTrainingData(o: TrainingDataOptions): Promise<Training
     concurrency: o.concurrency ?? navigator.hardwareConcurrency ?? 2,
   });
   const secs = ((performance.now() - began) / 1000).toFixed(1);
-  o.onMessage?.(`frame cache: decoded ${items.length} files into ${path} in ${secs}s`);
-  return opened(FrameCache.open(path), false);
+  return opened(FrameCache.open(path), `frame cache ${path} (decoded in ${secs}s)`, false);
 }
 
 /** The cache at `path` when it is there and sound; a damaged one is warned about. */
@@ -194,7 +194,7 @@ function cacheDirError(path: string, e: unknown): Error {
   });
 }
 
-function opened(cache: FrameCache, temporary: boolean): TrainingData {
+function opened(cache: FrameCache, note: string, temporary: boolean): TrainingData {
   const h = cache.header;
   return {
     source: cache,
@@ -205,6 +205,7 @@ function opened(cache: FrameCache, temporary: boolean): TrainingData {
       frames: h.videos.reduce((n, v) => n + v.frames, 0),
       size: h.size,
     },
+    note,
     dispose: async () => {
       cache.close();
       if (!temporary) return;
