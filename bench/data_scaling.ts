@@ -29,6 +29,7 @@ const { values } = parseArgs({
     counts: { type: "string", default: "100,1000" },
     frames: { type: "string", default: "24" },
     "image-size": { type: "string", default: "32" },
+    "video-length": { type: "string" },
     work: { type: "string", default: "/tmp/mocogan-data-scaling" },
     json: { type: "string" },
     baseline: { type: "string" },
@@ -205,6 +206,8 @@ const trainArgs = (data: string, out: string) => [
   "tiny",
   "--image-size",
   String(imageSize),
+  // 64 px needs clips of 16 frames (the video discriminator halves time 4 times).
+  ...(values["video-length"] ? ["--video-length", values["video-length"]] : []),
   "--steps",
   "2",
   "--log-every",
@@ -226,10 +229,11 @@ try {
     const makeSec = await makeVideos(n, videos);
     const sourceBytes = [...Deno.readDirSync(videos)]
       .reduce((s, e) => s + Deno.statSync(join(videos, e.name)).size, 0);
-    const cacheDir = join(work, `cache-${n}`);
+    const tag = `${n}x${framesPerVideo}-${imageSize}`;
+    const cacheDir = join(work, `cache-${tag}`);
     await Deno.remove(cacheDir, { recursive: true }).catch(() => {});
-    const args = (tag: string) => [
-      ...trainArgs(videos, join(work, `run-${n}-${tag}`)),
+    const args = (what: string) => [
+      ...trainArgs(videos, join(work, `run-${tag}-${what}`)),
       "--cache-dir",
       cacheDir,
     ];
@@ -243,9 +247,10 @@ try {
     if (values.baseline) {
       console.error(`${n} videos: baseline (${values.baseline})`);
       const cli = join(resolve(values.baseline), "cli.ts");
-      inMemory = await start(cli, trainArgs(videos, join(work, `run-${n}-base`)), cgroup);
+      inMemory = await start(cli, trainArgs(videos, join(work, `run-${tag}-base`)), cgroup);
       console.error(`  ${JSON.stringify(inMemory)}`);
     }
+    if (build.code !== 0) throw new Error(`the building start failed: ${build.lastLine}`);
     const cacheBytes = [...Deno.readDirSync(cacheDir)]
       .reduce((s, e) => s + Deno.statSync(join(cacheDir, e.name)).size, 0);
     const frames = n * framesPerVideo;
