@@ -35,6 +35,10 @@ async function makeData(dir: string): Promise<string> {
   return data;
 }
 
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
 /** Opens the data as train does, counting decoded files and noting messages. */
 async function open(o: TrainingDataOptions) {
   const log = { decoded: 0, warnings: [] as string[] };
@@ -67,7 +71,18 @@ Deno.test("the frame cache is built once, reused, rebuilt when a source changes,
     const opts = { data, size: 8, cacheDir };
     const memory = await loadVideoSet({ data, size: 8, onWarning: () => {} });
 
+    // Left by a build that was killed (its process is gone), and by one still running (ours).
+    await Deno.mkdir(cacheDir);
+    const gone = new Deno.Command("true").spawn();
+    await gone.status;
+    const stale = join(cacheDir, `.abc-1.${gone.pid}-x1.part`);
+    const live = join(cacheDir, `.abc-2.${Deno.pid}-x2.part`);
+    for (const f of [stale, live]) await Deno.writeTextFile(f, "part");
+
     const first = await open(opts);
+    assert(!(await exists(stale)), "a dead build's part file was kept");
+    assert(await exists(live), "a running build's part file was removed");
+    await Deno.remove(live);
     const cache = first.data.source as FrameCache;
     assert(cache instanceof FrameCache);
     assertEquals(first.log.decoded, 4);
