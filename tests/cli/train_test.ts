@@ -117,14 +117,21 @@ Deno.test("train on a folder with categories (videos and a strip), then generate
       "0",
       "--out",
       out,
+      "--cache-dir",
+      join(dir, "cache"),
     ]);
     assertEquals(r.code, 0, r.stderr);
+    // The frames went into one cache file there, which the run remembers for --resume.
+    const [cached] = await Array.fromAsync(Deno.readDir(join(dir, "cache")));
+    assert(/^[0-9a-f]{64}$/.test(cached.name), cached.name);
+    assert(r.stderr.includes(`frame cache ${join(dir, "cache", cached.name)} (decoded`), r.stderr);
     assert(/warning: skipping bend\/broken\.mp4/.test(r.stderr), r.stderr);
     assert(/warning: .*fewer than 8 frames.*short\.mp4/.test(r.stderr), r.stderr);
     assert(/categories bend, wave/.test(r.stderr), r.stderr);
     const rc = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
     assertEquals(rc.categories, ["bend", "wave"]);
     assertEquals(rc.config.numCategories, 2);
+    assertEquals(rc.data.cacheDir, join(dir, "cache"));
 
     const g = await cli([
       "generate",
@@ -170,9 +177,13 @@ Deno.test("train on Y4M from stdin (two concatenated streams)", async () => {
       "0",
       "--out",
       out,
+      "--cache-dir",
+      join(dir, "cache"),
     ], { stdin });
     assertEquals(r.code, 0, r.stderr);
-    assert(/data: 2 videos, 22 frames of 32x32/.test(r.stderr), r.stderr);
+    assert(/data: 2 videos, 22 frames of 32x32; temporary frame cache/.test(r.stderr), r.stderr);
+    // stdin's cache is removed when the run ends.
+    assertEquals(await Array.fromAsync(Deno.readDir(join(dir, "cache"))), []);
     assertEquals((await readLog(join(out, "log.jsonl"))).length, 2);
   } finally {
     await Deno.remove(dir, { recursive: true });
