@@ -133,6 +133,34 @@ Deno.test("train on a folder with categories (videos and a strip), then generate
     assertEquals(rc.config.numCategories, 2);
     assertEquals(rc.data.cacheDir, join(dir, "cache"));
 
+    // The same run in two halves reads the same cache (the resumed half through the saved
+    // --cache-dir) and draws the same clips: the same losses, bit for bit.
+    const half = join(dir, "half");
+    const h1 = await cli([
+      "train",
+      ...TINY,
+      "--data",
+      data,
+      "--steps",
+      "1",
+      "--sample-every",
+      "0",
+      "--out",
+      half,
+      "--cache-dir",
+      join(dir, "cache"),
+    ]);
+    assertEquals(h1.code, 0, h1.stderr);
+    const h2 = await cli(["train", "--resume", half, "--steps", "2"]);
+    assertEquals(h2.code, 0, h2.stderr);
+    for (const h of [h1, h2]) assert(/frame cache .* \(reused\)/.test(h.stderr), h.stderr);
+    const losses = async (run: string) =>
+      (await readLog(join(run, "log.jsonl"))).map((e) => [e.step, e.videoD, e.imageD, e.generator]);
+    const whole = await losses(out);
+    assertEquals(whole.length, 2);
+    assert(whole.flat().every(Number.isFinite), JSON.stringify(whole));
+    assertEquals(await losses(half), whole);
+
     const g = await cli([
       "generate",
       "--checkpoint",
