@@ -89,8 +89,52 @@ function memory(json: Json): string[] {
   ]);
 }
 
+/**
+ * `train` on N synthetic videos (bench/data_scaling.ts): time to the first step and peak
+ * resident memory when the frame cache is built, when it is reused, and for the program
+ * before the cache (every frame in memory) when it was run.
+ */
+function dataScaling(json: Json): string[] {
+  const rows = (json.invocations as Json[]).flatMap((inv) =>
+    (inv.results as Json[]).map((x) => ({ ...x, limit: inv.memoryLimitBytes }))
+  );
+  const cells = (s: Json) =>
+    s === undefined
+      ? ["-", "-"]
+      : [s.firstStepSec === undefined ? `exit ${s.code}` : r2(s.firstStepSec), mib(s.peakRssBytes)];
+  return markdownTable(
+    [
+      "videos",
+      "frames",
+      "S",
+      "decoded frames",
+      "memory limit",
+      "build: s to step 1",
+      "build: peak RSS",
+      "reuse: s to step 1",
+      "reuse: peak RSS",
+      "before (in memory): s to step 1",
+      "before: peak RSS",
+    ],
+    rows.map((x) => [
+      int(x.videos),
+      int(x.frames),
+      int(x.imageSize ?? 32),
+      mib(x.decodedBytes),
+      x.limit ? mib(x.limit) : "none",
+      ...cells(x.build),
+      ...cells(x.cached),
+      ...cells(x.inMemory),
+    ]),
+  );
+}
+
 /** The kinds of table, by the name used in the markers. */
-export const RENDERERS: Record<string, Renderer> = { speed, memory };
+export const RENDERERS: Record<string, Renderer> = {
+  speed,
+  memory,
+  "data-scaling": dataScaling,
+};
 
 const MARKER = /^<!-- table (\S+) (\S+) -->$/;
 const END = "<!-- /table -->";

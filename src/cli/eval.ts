@@ -8,8 +8,9 @@ import { dirname, join } from "node:path";
 import { Evaluator } from "../eval/evaluator.ts";
 import { formatReport } from "../eval/table.ts";
 import { MoCoGAN } from "../mocogan/model.ts";
+import type { ClipSource } from "../video/clip_sampler.ts";
 import { DataError } from "../video/errors.ts";
-import { loadVideoSet } from "../video/sources.ts";
+import { openTrainingData } from "../video/training_data.ts";
 import { type FlagSpec, intFlag, parseFlags, sizeFlag, stringFlag, UsageError } from "./args.ts";
 import { loadCheckpointInto } from "../mocogan/checkpoint.ts";
 import { readCheckpoint } from "./checkpoint.ts";
@@ -27,6 +28,7 @@ export const EVAL_FLAGS: FlagSpec = {
   data: { type: "string" },
   "every-nth": { type: "string" },
   "input-size": { type: "string" },
+  "cache-dir": { type: "string" },
   count: { type: "string" },
   frames: { type: "string" },
   seed: { type: "string" },
@@ -78,59 +80,76 @@ export async function evaluate(args: string[]): Promise<number> {
       `--frames must be at least the model's clip length T = ${config.videoLength}`,
     );
   }
-  const set = await loadVideoSet({
+  // The frames training reads: the data's frame cache (reused, or built), so that scoring
+  // does not hold the data set in memory either.
+  const set = await openTrainingData({
     data,
     size: config.imageSize,
     everyNth: intFlag(flags, "every-nth", 1) ?? saved?.everyNth ?? 1,
     inputSize: sizeFlag(flags, "input-size") ?? saved?.inputSize,
+    cacheDir: stringFlag(flags, "cache-dir") ?? saved?.cacheDir,
     onWarning: (m) => ui.message(`warning: ${m}`),
     onProgress: (done, total) => ui.show(`decoding ${done}/${total} files`),
   });
   ui.done();
-  if (config.numCategories > 0 && config.numCategories !== set.categories.length) {
-    ui.message(
-      `warning: the model has ${config.numCategories} categories and the data ` +
-        `${set.categories.length}; no motion-control score`,
-    );
+  try {
+    return await score(set.source, set.categories.length);
+  } finally {
+    await set.dispose();
   }
-  await chooseConvKernelsForDeno();
-  const model = await MoCoGAN.create(config, { seed });
-  await loadCheckpointInto(model, ckpt, { weightsOnly: true });
-  const evaluator = await Evaluator.create(model, set, {
-    count,
-    frames,
-    seed,
-    cacheDir,
-    featureSteps,
-    onMessage: (m) => ui.message(m),
-    onProgress: (step, loss) =>
-      ui.show(
-        `training the feature network: step ${step}/${featureSteps}, loss ${loss.toFixed(3)}`,
-      ),
-  });
-  ui.done();
-  if (cacheDir === undefined) {
-    ui.message("feature network not cached (no run folder; give --cache DIR to keep it)");
+
+  /** Scores the checkpoint against `source`, whose data has `categories` categories. */
+  async function score(source: ClipSource, categories: number): Promise<number> {
+    if (config.numCategories > 0 && config.numCategories !== categories) {
+      ui.message(
+        `warning: the model has ${config.numCategories} categories and the data ` +
+          `${categories}; no motion-control score`,
+      );
+    }
+    await chooseConvKernelsForDeno();
+    const model = await MoCoGAN.create(config, { seed });
+    await loadCheckpointInto(model, ckpt, { weightsOnly: true });
+    const evaluator = await Evaluator.create(model, source, {
+      count,
+      frames,
+      seed,
+      cacheDir,
+      featureSteps,
+      onMessage: (m) => ui.message(m),
+      onProgress: (step, loss) =>
+        ui.show(
+          `training the feature network: step ${step}/${featureSteps}, loss ${loss.toFixed(3)}`,
+        ),
+    });
+    ui.done();
+    if (cacheDir === undefined) {
+      ui.message("feature network not cached (no run folder; give --cache DIR to keep it)");
+    }
+    ui.show(`generating and scoring ${count} clips of ${frames} frames`);
+    const report = await evaluator.evaluate(model);
+    ui.done();
+    if (flags.json) {
+      const f = evaluator.features;
+      console.log(JSON.stringify(
+        {
+          checkpoint: path,
+          step: ckpt.step ?? null,
+          data,
+          seed,
+          featureNet: {
+            ...f.net.spec,
+            steps: featureSteps,
+            cached: f.cached,
+            path: f.path ?? null,
+          },
+          ...report,
+        },
+        (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
+        2,
+      ));
+    } else console.log(formatReport(report));
+    return 0;
   }
-  ui.show(`generating and scoring ${count} clips of ${frames} frames`);
-  const report = await evaluator.evaluate(model);
-  ui.done();
-  if (flags.json) {
-    const f = evaluator.features;
-    console.log(JSON.stringify(
-      {
-        checkpoint: path,
-        step: ckpt.step ?? null,
-        data,
-        seed,
-        featureNet: { ...f.net.spec, steps: featureSteps, cached: f.cached, path: f.path ?? null },
-        ...report,
-      },
-      (_, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
-      2,
-    ));
-  } else console.log(formatReport(report));
-  return 0;
 }
 
 /**

@@ -50,6 +50,11 @@ Data:
                         with --input-size), or shapes (built-in moving shapes)
   --every-nth N         keep every n-th frame (default 1)
   --input-size WxH      frame size of raw rgb24 on stdin
+  --cache-dir DIR       where decoded frames are kept on disk (default
+                        $XDG_CACHE_HOME/mocogan/frames or ~/.cache/mocogan/frames):
+                        files are decoded once into DIR/<key> and reused while they
+                        are unchanged; stdin goes to a temporary file there; shapes
+                        is generated in memory. Needs about frames x S x S x 3 bytes
 
 Run:
   --steps N             total steps to reach (default 1000)
@@ -118,7 +123,7 @@ Scores generated clips against real clips of the data (evaluation mode, fixed co
   RUN                   a training run: its latest.safetensors and its --data
   --checkpoint FILE     a checkpoint (with RUN: instead of RUN/latest.safetensors)
   --data SOURCE         real videos, as for train (default: the run's)
-  --every-nth N --input-size WxH
+  --every-nth N --input-size WxH --cache-dir DIR
                         as for train (default: the run's)
   --count N             clips generated and real clips drawn (default 256)
   --frames N            frames per clip (default the model's T; the network sees T)

@@ -24,6 +24,8 @@ export interface DataSettings {
   everyNth: number;
   /** `--input-size` for raw rgb24 stdin. */
   inputSize?: { width: number; height: number };
+  /** `--cache-dir`: folder of frame caches, when not the default. */
+  cacheDir?: string;
 }
 
 /** How the run proceeds (flags that may change on resume). */

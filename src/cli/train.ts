@@ -14,9 +14,8 @@ import { MoCoGAN, type TrainLosses } from "../mocogan/model.ts";
 import { ClipSampler } from "../video/clip_sampler.ts";
 import { DataError } from "../video/errors.ts";
 import { Rng as VideoRng } from "../video/rng.ts";
-import { loadVideoSet } from "../video/sources.ts";
+import { openTrainingData, type TrainingData } from "../video/training_data.ts";
 import type { VideoSet } from "../video/video_set.ts";
-import { videoSetStats } from "../video/video_set.ts";
 import { type FlagSpec, intFlag, parseFlags, sizeFlag, stringFlag, UsageError } from "./args.ts";
 import { BatchPrefetcher } from "./batches.ts";
 import {
@@ -41,6 +40,7 @@ export const TRAIN_FLAGS: FlagSpec = {
   data: { type: "string" },
   "every-nth": { type: "string" },
   "input-size": { type: "string" },
+  "cache-dir": { type: "string" },
   steps: { type: "string" },
   out: { type: "string" },
   seed: { type: "string" },
@@ -86,19 +86,37 @@ export async function train(args: string[]): Promise<number> {
     : await planNew(flags);
 
   // Data first: most mistakes show here, before the GPU is touched or a folder is made.
+  // Files and stdin are decoded into a frame cache on disk (or its earlier copy reused),
+  // so that memory does not grow with the data; `shapes` is generated in memory.
   const size = plan.partial.imageSize ?? resolveConfig({}).imageSize;
-  const set = await loadVideoSet({
+  const data = await openTrainingData({
     data: plan.data.data,
     size,
     everyNth: plan.data.everyNth,
     inputSize: plan.data.inputSize,
+    cacheDir: plan.data.cacheDir,
     onWarning: warn,
     onProgress: (done, total) => ui.show(`decoding ${done}/${total} files`),
   });
   ui.done();
-  const numCategories = settleCategories(plan.categories, set.categories);
+  try {
+    return await trainOn(data, plan, size, ui, warn);
+  } finally {
+    await data.dispose();
+  }
+}
+
+/** Everything after the data is open: configuration, model, run folder and the loop. */
+async function trainOn(
+  data: TrainingData,
+  plan: Plan,
+  size: number,
+  ui: ProgressLine,
+  warn: (m: string) => void,
+): Promise<number> {
+  const numCategories = settleCategories(plan.categories, data.categories);
   const config = resolveConfig({ ...plan.partial, numCategories });
-  const categories = numCategories > 0 ? set.categories : [];
+  const categories = numCategories > 0 ? data.categories : [];
   if (
     plan.resume && numCategories > 0 && plan.resume.categories.join("\n") !== categories.join("\n")
   ) {
@@ -108,14 +126,14 @@ export async function train(args: string[]): Promise<number> {
     );
   }
   // Sampling once up front turns "videos too short" into an error before training.
-  new ClipSampler(set, { seed: 0, onWarning: warn }).sampleBatch({
+  new ClipSampler(data.source, { seed: 0, onWarning: warn }).sampleBatch({
     batch: 1,
     T: config.videoLength,
   });
-  const stats = videoSetStats(set);
+  const stats = data.stats;
   ui.message(
     `data: ${stats.videos} videos, ${stats.frames} frames of ${size}x${size}` +
-      (numCategories ? `, categories ${categories.join(", ")}` : ""),
+      (numCategories ? `, categories ${categories.join(", ")}` : "") + `; ${data.note}`,
   );
 
   await checkFits(config);
@@ -135,7 +153,7 @@ export async function train(args: string[]): Promise<number> {
     `${plan.resume ? "resuming" : "training"} ${plan.dir.root} at step ${model.step} on ` +
       `${model.adapterName}`,
   );
-  return await loop(model, set, plan, categories, ui);
+  return await loop(model, data, plan, categories, ui);
 }
 
 /** Refuses, before anything runs, a batch whose step would exceed the GPU's limits. */
@@ -175,6 +193,7 @@ async function planNew(flags: Record<string, string | boolean | undefined>): Pro
       data,
       everyNth: intFlag(flags, "every-nth", 1) ?? 1,
       inputSize: sizeFlag(flags, "input-size"),
+      cacheDir: stringFlag(flags, "cache-dir"),
     },
     run: {
       seed: intFlag(flags, "seed", 0) ?? 0,
@@ -230,6 +249,7 @@ async function planResume(flags: Record<string, string | boolean | undefined>): 
       ...saved.data,
       data: stringFlag(flags, "data") ?? saved.data.data,
       inputSize: sizeFlag(flags, "input-size") ?? saved.data.inputSize,
+      cacheDir: stringFlag(flags, "cache-dir") ?? saved.data.cacheDir,
     },
     run,
     partial,
@@ -242,7 +262,7 @@ async function planResume(flags: Record<string, string | boolean | undefined>): 
 /** The training loop proper. */
 async function loop(
   model: MoCoGAN,
-  set: VideoSet,
+  data: TrainingData,
   plan: Plan,
   categories: string[],
   ui: ProgressLine,
@@ -255,14 +275,18 @@ async function loop(
   }
   const samplerSeed = run.seed + 1;
   let samplerState = plan.resume?.ckpt?.sampler ?? new VideoRng(samplerSeed).getState();
-  const prefetch = new BatchPrefetcher(set, {
-    seed: samplerSeed,
-    state: plan.resume?.ckpt?.sampler,
-    batch: c.batchSize,
-    T: c.videoLength,
-  });
+  // The worker reads clips from the cache file itself; only `shapes` is copied to it.
+  const prefetch = new BatchPrefetcher(
+    data.cachePath ? { cachePath: data.cachePath } : data.source as VideoSet,
+    {
+      seed: samplerSeed,
+      state: plan.resume?.ckpt?.sampler,
+      batch: c.batchSize,
+      T: c.videoLength,
+    },
+  );
   const samples = run.sampleEvery > 0 ? new SampleWriter(model, run.seed + 2) : undefined;
-  const evaluation = await TrainingEvaluation.create(model, set, dir, {
+  const evaluation = await TrainingEvaluation.create(model, data.source, dir, {
     evalEvery: run.evalEvery ?? 0,
     evalCount: run.evalCount ?? 256,
     evalFeatureSteps: run.evalFeatureSteps ?? DEFAULT_FEATURE_STEPS,

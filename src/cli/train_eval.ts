@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Evaluator } from "../eval/evaluator.ts";
 import { type EvalReport, flatScores } from "../eval/scores.ts";
 import type { MoCoGAN } from "../mocogan/model.ts";
-import type { VideoSet } from "../video/video_set.ts";
+import type { ClipSource } from "../video/clip_sampler.ts";
 import type { ProgressLine } from "./progress.ts";
 import { readLog, type RunDir } from "./run_dir.ts";
 
@@ -47,7 +47,7 @@ export class TrainingEvaluation {
    */
   static async create(
     model: MoCoGAN,
-    set: VideoSet,
+    set: ClipSource,
     dir: RunDir,
     s: TrainEvalSettings,
     ui: ProgressLine,

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { ClipSampler } from "../video/clip_sampler.ts";
-import type { VideoSet } from "../video/video_set.ts";
+import { ClipSampler, type ClipSource } from "../video/clip_sampler.ts";
 
 /** N clips (N,3,T,H,W), row-major: floats in [−1, 1] (model output) or bytes 0–255. */
 export interface Clips {
@@ -52,7 +51,7 @@ export interface SampleClipsOptions {
  * Draws `count` clips of `frames` consecutive frames from a data set, uniformly over the
  * videos long enough, as training does; categories come along.
  */
-export function sampleRealClips(set: VideoSet, o: SampleClipsOptions): Clips {
+export function sampleRealClips(set: ClipSource, o: SampleClipsOptions): Clips {
   const sampler = new ClipSampler(set, { seed: o.seed });
   const { videos, categories } = sampler.sampleBatch({ batch: o.count, T: o.frames });
   const S = sampler.size;

@@ -9,7 +9,7 @@
 import { drawLatents, type Latents } from "../cli/latents.ts";
 import type { MoCoGAN } from "../mocogan/model.ts";
 import { Rng } from "../nn/random.ts";
-import type { VideoSet } from "../video/video_set.ts";
+import { type ClipSource, frameStore } from "../video/clip_sampler.ts";
 import { type Clips, sampleRealClips } from "./clips.ts";
 import { type CachedFeatureNet, loadOrTrainFeatureNet } from "./feature_cache.ts";
 import { featureNetSpec } from "./feature_net.ts";
@@ -68,8 +68,13 @@ export class Evaluator {
    * Draws the real clips and the codes, and trains (or loads from `cacheDir`) the
    * feature network, for scoring models of `model.config` on `set`.
    */
-  static async create(model: MoCoGAN, set: VideoSet, o: EvaluatorOptions = {}): Promise<Evaluator> {
+  static async create(
+    model: MoCoGAN,
+    set: ClipSource,
+    o: EvaluatorOptions = {},
+  ): Promise<Evaluator> {
     const c = model.config;
+    const categories = frameStore(set).categoryNames;
     const count = o.count ?? 256, frames = o.frames ?? c.videoLength, seed = o.seed ?? 0;
     if (!Number.isInteger(count) || count < 2) throw new RangeError("count must be at least 2");
     if (!Number.isInteger(frames) || frames < c.videoLength) {
@@ -91,7 +96,7 @@ export class Evaluator {
     const realHeldOut = sampleRealClips(set, { count, frames, seed: seed + 102 });
     const latents = drawLatents(c, new Rng(seed + 103), { count, frames });
     // Categories in turn, so each is asked for equally often.
-    const conditional = c.numCategories > 0 && c.numCategories === set.categories.length;
+    const conditional = c.numCategories > 0 && c.numCategories === categories.length;
     if (latents.categories) latents.categories.forEach((_, i, a) => (a[i] = i % c.numCategories));
     return new Evaluator(
       features,
@@ -99,7 +104,7 @@ export class Evaluator {
       realHeldOut,
       latents,
       frames,
-      conditional ? set.categories : undefined,
+      conditional ? categories : undefined,
     );
   }
 

@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { readSafetensors, toFloat32, writeSafetensors } from "../io/safetensors.ts";
-import type { VideoSet } from "../video/video_set.ts";
+import { type ClipSource, frameStore } from "../video/clip_sampler.ts";
 import { FeatureNet, type FeatureNetSpec, type FeatureTrainOptions } from "./feature_net.ts";
 
 /** Stored in the cache file's metadata; a file of another format is retrained. */
@@ -45,7 +45,8 @@ export interface CachedFeatureNet {
  * The hash of everything the trained network depends on: the spec, the training
  * settings, and the data (names, categories and every frame's bytes).
  */
-export function featureCacheKey(set: VideoSet, o: FeatureCacheOptions): string {
+export function featureCacheKey(set: ClipSource, o: FeatureCacheOptions): string {
+  const store = frameStore(set);
   const h = createHash("sha256");
   h.update(JSON.stringify({
     format: FEATURE_CACHE_FORMAT,
@@ -53,12 +54,13 @@ export function featureCacheKey(set: VideoSet, o: FeatureCacheOptions): string {
     steps: o.steps,
     batch: o.batch,
     seed: o.seed,
-    categories: set.categories,
+    categories: store.categoryNames,
   }));
-  for (const v of set.videos) {
-    h.update(JSON.stringify([v.name, v.category, v.frames.length]));
-    for (const f of v.frames) h.update(f);
-  }
+  // Frame by frame, so a cache on disk is hashed without being held in memory.
+  store.lengths.forEach((n, v) => {
+    h.update(JSON.stringify([store.names[v], store.categories[v], n]));
+    for (let f = 0; f < n; f++) h.update(store.frame(v, f));
+  });
   return h.digest("hex");
 }
 
@@ -68,7 +70,7 @@ export function featureCacheKey(set: VideoSet, o: FeatureCacheOptions): string {
  * (atomically), replacing one made for other data.
  */
 export async function loadOrTrainFeatureNet(
-  set: VideoSet,
+  set: ClipSource,
   o: FeatureCacheOptions,
 ): Promise<CachedFeatureNet> {
   const key = featureCacheKey(set, o);

@@ -21,8 +21,7 @@ import { backward } from "../tensor/autograd.ts";
 import { linear } from "../tensor/ops/conv.ts";
 import { crossEntropy } from "../tensor/ops/loss.ts";
 import { noGrad, Tensor, withScope } from "../tensor/tensor.ts";
-import { ClipSampler } from "../video/clip_sampler.ts";
-import type { VideoSet } from "../video/video_set.ts";
+import { ClipSampler, type ClipSource, frameStore } from "../video/clip_sampler.ts";
 import { checkClips, type Clips, pixel255 } from "./clips.ts";
 import { numel } from "../tensor/numel.ts";
 
@@ -56,17 +55,18 @@ export interface FeatureTrainOptions {
 
 /** The feature network's default spec for a data set and a clip size. */
 export function featureNetSpec(
-  set: VideoSet,
+  set: ClipSource,
   o: { imageSize: number; frames: number; width?: number; features?: number },
 ): FeatureNetSpec {
-  const labelled = set.categories.length >= 2;
+  const categories = frameStore(set).categoryNames;
+  const labelled = categories.length >= 2;
   return {
     imageSize: o.imageSize,
     frames: o.frames,
     width: o.width ?? 8,
     features: o.features ?? 64,
     task: labelled ? "category" : "order",
-    classes: labelled ? set.categories.length : 2,
+    classes: labelled ? categories.length : 2,
   };
 }
 
@@ -123,7 +123,7 @@ export class FeatureNet {
    * Trains on clips of `set` (cross-entropy, Adam); returns the last loss read. The
    * categories of `set` must be those the spec was made for.
    */
-  async train(set: VideoSet, o: FeatureTrainOptions): Promise<number> {
+  async train(set: ClipSource, o: FeatureTrainOptions): Promise<number> {
     const { imageSize: S, frames: T, task } = this.spec;
     const sampler = new ClipSampler(set, { seed: o.seed });
     const flips = new Rng(o.seed ^ 0x0f11);

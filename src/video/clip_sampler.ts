@@ -9,19 +9,31 @@ import { Rng } from "./rng.ts";
 import { FrameCache } from "./frame_cache.ts";
 import type { VideoSet } from "./video_set.ts";
 
-/** What clips are drawn from: frame counts, names, categories and frames by index. */
-interface FrameStore {
+/** Data that clips can be drawn from: a set in memory or a frame cache on disk. */
+export type ClipSource = VideoSet | FrameCache;
+
+/** A {@linkcode ClipSource} seen one way: counts, names, categories and frames by index. */
+export interface FrameStore {
+  /** Category names. */
+  categoryNames: string[];
+  /** Each video's frame count. */
   lengths: number[];
+  /** Each video's name. */
   names: string[];
+  /** Each video's category index. */
   categories: number[];
+  /** Frame side S (0 for a set without frames). */
   size: number;
+  /** Frame `index` of `video`, `S * S * 3` bytes (read from disk for a cache). */
   frame(video: number, index: number): Uint8Array;
 }
 
-function storeOf(set: VideoSet | FrameCache): FrameStore {
+/** The {@linkcode FrameStore} view of a set or a cache. */
+export function frameStore(set: ClipSource): FrameStore {
   if (set instanceof FrameCache) {
     const v = set.header.videos;
     return {
+      categoryNames: set.header.categories,
       lengths: v.map((e) => e.frames),
       names: v.map((e) => e.name),
       categories: v.map((e) => e.category),
@@ -31,6 +43,7 @@ function storeOf(set: VideoSet | FrameCache): FrameStore {
   }
   const first = set.videos.find((v) => v.frames.length > 0)?.frames[0];
   return {
+    categoryNames: set.categories,
     lengths: set.videos.map((e) => e.frames.length),
     names: set.videos.map((e) => e.name),
     categories: set.videos.map((e) => e.category),
@@ -101,8 +114,8 @@ export class ClipSampler {
    * Creates a sampler over a loaded set, or over a {@linkcode FrameCache} whose frames are
    * read from disk per clip (same draws, same batches); neither may change afterwards.
    */
-  constructor(set: VideoSet | FrameCache, options: ClipSamplerOptions) {
-    this.#set = storeOf(set);
+  constructor(set: ClipSource, options: ClipSamplerOptions) {
+    this.#set = frameStore(set);
     this.#rng = new Rng(options.seed);
     this.#onWarning = options.onWarning ?? (() => {});
     this.#size = this.#set.size;

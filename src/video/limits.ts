@@ -39,9 +39,11 @@ export function checkFrameSize(
 }
 
 /**
- * Bytes that decoded frames may take: three quarters of the memory the system reports as
- * available (the rest is left for the model and the GPU driver), or `Infinity` when the
- * program may not ask (no `--allow-sys`).
+ * Bytes that frames decoded into memory (`loadVideoSet`) may take: three quarters of the
+ * memory the system reports as available (the rest is left for the model and the GPU
+ * driver), or `Infinity` when the program may not ask (no `--allow-sys`). `train` and
+ * `eval` hold no decoded frames in memory (they read a frame cache on disk, see
+ * `training_data.ts`); their bound is the disk's free space (`disk_space.ts`).
  */
 export function defaultMemoryLimit(): number {
   try {
@@ -81,15 +83,15 @@ export class MemoryBudget {
           formatBytes(this.limit)
         }, the memory this machine ` +
           `can spare for them; keep fewer frames (--every-nth N), use fewer or shorter videos, ` +
-          `or a smaller --image-size`,
+          `or a smaller --image-size (the CLI's train keeps frames on disk instead)`,
       );
     }
     this.#used += bytes;
   }
 }
 
-/** A byte count in KiB, MiB or GiB, for messages. */
-function formatBytes(bytes: number): string {
+/** A byte count in KiB, MiB or GiB, for messages, e.g. `1.5 GiB`. */
+export function formatBytes(bytes: number): string {
   const units = ["KiB", "MiB", "GiB"];
   let i = 0;
   while (i < units.length - 1 && bytes >= 2 ** (10 * (i + 2))) i++;

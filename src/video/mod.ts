@@ -1,7 +1,8 @@
 /**
  * Video in and out for MoCoGAN: decoding files and streams into square RGB24 frames
  * (ffmpeg, Y4M, raw), the in-memory data set and its clip sampler, the built-in
- * shapes data set, and writing generated video and image grids.
+ * shapes data set, the on-disk frame cache training reads, and writing generated video and
+ * image grids.
  *
  * @module
  */
@@ -22,6 +23,7 @@ export * from "./clip_sampler.ts";
 export * from "./frame_cache.ts";
 export * from "./shapes.ts";
 export * from "./sources.ts";
+export * from "./training_data.ts";
 export * from "./tile.ts";
 export * from "./png.ts";
 export * from "./output_file.ts";

@@ -8,9 +8,8 @@
 
 import { basename, dirname, resolve } from "node:path";
 import { ByteReader } from "./byte_reader.ts";
-import { decodeFrames } from "./decode.ts";
+import { decodePool } from "./decode_pool.ts";
 import { DataError } from "./errors.ts";
-import { assertFfmpeg } from "./ffmpeg.ts";
 import { type FolderItem, listMediaFiles } from "./folder_walk.ts";
 import { extensionOf, IMAGE_EXTENSIONS, VIDEO_EXTENSIONS } from "./formats.ts";
 import { MemoryBudget } from "./limits.ts";
@@ -82,6 +81,19 @@ export async function loadVideoSet(options: LoadVideoSetOptions): Promise<VideoS
     });
   }
   if (data === "-") return await loadStdin(options);
+  const items = await listSources(data, options.onWarning);
+  return await decodeAll(items, data, options);
+}
+
+/**
+ * The media files that `data` names (a folder, a `.txt` list or one file; not `-` or
+ * `shapes`), in the order their videos take in the set, with names and categories.
+ * Throws a `DataError` when there is nothing to read.
+ */
+export async function listSources(
+  data: string,
+  onWarning?: (message: string) => void,
+): Promise<FolderItem[]> {
   // No path holds a NUL byte; Deno.stat would throw a TypeError that reads like a bug.
   if (data.includes("\0")) {
     throw new DataError(`data ${JSON.stringify(data)} contains a NUL byte; give a real path`);
@@ -98,7 +110,7 @@ export async function loadVideoSet(options: LoadVideoSetOptions): Promise<VideoS
   }
   let items: FolderItem[];
   if (info.isDirectory) {
-    items = await listMediaFiles(data, options.onWarning);
+    items = await listMediaFiles(data, onWarning);
     if (items.length === 0) {
       throw new DataError(
         `no video files found under ${data}; expected ${VIDEO_EXTENSIONS.join(" ")} or ` +
@@ -111,7 +123,7 @@ export async function loadVideoSet(options: LoadVideoSetOptions): Promise<VideoS
   } else {
     items = [{ path: data, name: basename(data), category: "default" }];
   }
-  return await decodeAll(items, data, options);
+  return items;
 }
 
 /** The files named in a list file, relative to its folder. */
@@ -128,49 +140,23 @@ async function readList(listPath: string): Promise<FolderItem[]> {
   return items;
 }
 
-/** Decodes files with a small pool of ffmpeg processes, keeping the list's order. */
+/** Decodes files into memory with a small pool of ffmpeg processes, keeping the list's order. */
 async function decodeAll(
   items: FolderItem[],
   data: string,
   options: LoadVideoSetOptions,
 ): Promise<VideoSet> {
-  const { size, everyNth = 1, signal, onWarning = () => {}, onProgress } = options;
-  await assertFfmpeg(); // a missing ffmpeg is fatal, not a per-file warning
   const budget = new MemoryBudget(options.memoryLimit);
-  const results: (Uint8Array[] | null)[] = new Array(items.length).fill(null);
-  let next = 0, done = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      const frames: Uint8Array[] = [];
-      try {
-        const decoding = decodeFrames(items[i].path, { size, everyNth, signal, onWarning });
-        for await (const f of decoding) {
-          budget.take(f.length);
-          frames.push(f);
-        }
-        if (frames.length > 0) results[i] = frames;
-        else onWarning(`skipping ${items[i].name}: no frames could be decoded`);
-      } catch (e) {
-        if (!(e instanceof DataError)) throw e;
-        // A single file's error is thrown below as is, not as a warning.
-        if (items.length === 1) throw e;
-        onWarning(`skipping ${items[i].name}: ${e.message}`);
-      }
-      onProgress?.(++done, items.length);
+  const results: Uint8Array[][] = items.map(() => []);
+  const counts = await decodePool(items, data, options, async (i, decoding) => {
+    for await (const f of decoding) {
+      budget.take(f.length);
+      results[i].push(f);
     }
-  };
-  const pool = Math.max(1, Math.min(options.concurrency ?? 2, items.length));
-  await Promise.all(Array.from({ length: pool }, worker));
+    return results[i].length;
+  });
   const entries = items.map((item, i) => ({ item, frames: results[i] }))
-    .filter((e): e is { item: FolderItem; frames: Uint8Array[] } => e.frames !== null);
-  if (entries.length === 0) {
-    throw new DataError(
-      items.length === 1
-        ? `${data} holds no video frames`
-        : `none of the ${items.length} video files in ${data} could be decoded (see the warnings)`,
-    );
-  }
+    .filter((_, i) => counts[i] > 0);
   // Categories are those with a usable video, sorted, so indices do not depend on order.
   const categories = [...new Set(entries.map((e) => e.item.category))].sort();
   return {
@@ -183,8 +169,41 @@ async function decodeAll(
   };
 }
 
-/** Reads `-`: one or more concatenated Y4M streams, or one raw rgb24 video. */
+/** Reads `-` into memory: one or more concatenated Y4M streams, or one raw rgb24 video. */
 async function loadStdin(options: LoadVideoSetOptions): Promise<VideoSet> {
+  const videos: VideoEntry[] = [];
+  const budget = new MemoryBudget(options.memoryLimit);
+  for await (const { video, frame } of stdinFrames(options)) {
+    while (videos.length <= video) {
+      videos.push({ name: `stdin#${videos.length}`, category: 0, frames: [] });
+    }
+    budget.take(frame.length);
+    videos[video].frames.push(frame);
+  }
+  const usable = videos.filter((v) => v.frames.length > 0);
+  if (usable.length === 0) throw new DataError("stdin held no video frames");
+  return { categories: ["default"], videos: usable };
+}
+
+/** A frame read from stdin and the index of the video (Y4M stream) it belongs to. */
+export interface StdinFrame {
+  /** Index of the stream among those concatenated on stdin, from 0. */
+  video: number;
+  /** `size` x `size` RGB24. */
+  frame: Uint8Array;
+}
+
+/**
+ * The frames of `-` (one or more concatenated Y4M streams, or one raw rgb24 video with
+ * `inputSize`), squared to `size` and thinned to every `everyNth` frame of each video, as
+ * they arrive: nothing is kept. Videos come in order; one may yield no frame at all.
+ */
+export async function* stdinFrames(
+  options: Pick<
+    LoadVideoSetOptions,
+    "size" | "everyNth" | "inputSize" | "onWarning" | "stdin"
+  >,
+): AsyncGenerator<StdinFrame> {
   const { size, everyNth = 1, inputSize, onWarning } = options;
   if (!options.stdin && Deno.stdin.isTerminal()) {
     throw new DataError(
@@ -197,30 +216,21 @@ async function loadStdin(options: LoadVideoSetOptions): Promise<VideoSet> {
     await reader.cancel();
     throw new DataError("stdin is empty: expected a YUV4MPEG2 stream or raw rgb24 frames");
   }
-  const videos: VideoEntry[] = [];
   const counts: number[] = [];
-  const budget = new MemoryBudget(options.memoryLimit);
-  const add = (video: number, rgb: Uint8Array, width: number, height: number) => {
-    while (videos.length <= video) {
-      videos.push({ name: `stdin#${videos.length}`, category: 0, frames: [] });
-      counts.push(0);
-    }
-    // everyNth counts frames within each video, as for files.
-    if (counts[video]++ % everyNth === 0) {
-      budget.take(size * size * 3);
-      videos[video].frames.push(resizeToSquare(rgb, { width, height, size }));
-    }
+  // everyNth counts frames within each video, as for files.
+  const keep = (video: number) => {
+    while (counts.length <= video) counts.push(0);
+    return counts[video]++ % everyNth === 0;
   };
   if (magic === Y4M_MAGIC || !inputSize) {
     for await (const f of readY4m(reader, { source: "stdin", onWarning })) {
-      add(f.video, f.rgb, f.width, f.height);
+      if (!keep(f.video)) continue;
+      const frame = resizeToSquare(f.rgb, { width: f.width, height: f.height, size });
+      yield { video: f.video, frame };
     }
   } else {
     for await (const rgb of rawRgbFrames(reader, { ...inputSize, source: "stdin", onWarning })) {
-      add(0, rgb, inputSize.width, inputSize.height);
+      if (keep(0)) yield { video: 0, frame: resizeToSquare(rgb, { ...inputSize, size }) };
     }
   }
-  const usable = videos.filter((v) => v.frames.length > 0);
-  if (usable.length === 0) throw new DataError("stdin held no video frames");
-  return { categories: ["default"], videos: usable };
 }

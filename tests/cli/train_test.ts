@@ -117,14 +117,49 @@ Deno.test("train on a folder with categories (videos and a strip), then generate
       "0",
       "--out",
       out,
+      "--cache-dir",
+      join(dir, "cache"),
     ]);
     assertEquals(r.code, 0, r.stderr);
+    // The frames went into one cache file there, which the run remembers for --resume.
+    const [cached] = await Array.fromAsync(Deno.readDir(join(dir, "cache")));
+    assert(/^[0-9a-f]{64}$/.test(cached.name), cached.name);
+    assert(r.stderr.includes(`frame cache ${join(dir, "cache", cached.name)} (decoded`), r.stderr);
     assert(/warning: skipping bend\/broken\.mp4/.test(r.stderr), r.stderr);
     assert(/warning: .*fewer than 8 frames.*short\.mp4/.test(r.stderr), r.stderr);
     assert(/categories bend, wave/.test(r.stderr), r.stderr);
     const rc = JSON.parse(await Deno.readTextFile(join(out, "config.json")));
     assertEquals(rc.categories, ["bend", "wave"]);
     assertEquals(rc.config.numCategories, 2);
+    assertEquals(rc.data.cacheDir, join(dir, "cache"));
+
+    // The same run in two halves reads the same cache (the resumed half through the saved
+    // --cache-dir) and draws the same clips: the same losses, bit for bit.
+    const half = join(dir, "half");
+    const h1 = await cli([
+      "train",
+      ...TINY,
+      "--data",
+      data,
+      "--steps",
+      "1",
+      "--sample-every",
+      "0",
+      "--out",
+      half,
+      "--cache-dir",
+      join(dir, "cache"),
+    ]);
+    assertEquals(h1.code, 0, h1.stderr);
+    const h2 = await cli(["train", "--resume", half, "--steps", "2"]);
+    assertEquals(h2.code, 0, h2.stderr);
+    for (const h of [h1, h2]) assert(/frame cache .* \(reused\)/.test(h.stderr), h.stderr);
+    const losses = async (run: string) =>
+      (await readLog(join(run, "log.jsonl"))).map((e) => [e.step, e.videoD, e.imageD, e.generator]);
+    const whole = await losses(out);
+    assertEquals(whole.length, 2);
+    assert(whole.flat().every(Number.isFinite), JSON.stringify(whole));
+    assertEquals(await losses(half), whole);
 
     const g = await cli([
       "generate",
@@ -170,9 +205,13 @@ Deno.test("train on Y4M from stdin (two concatenated streams)", async () => {
       "0",
       "--out",
       out,
+      "--cache-dir",
+      join(dir, "cache"),
     ], { stdin });
     assertEquals(r.code, 0, r.stderr);
-    assert(/data: 2 videos, 22 frames of 32x32/.test(r.stderr), r.stderr);
+    assert(/data: 2 videos, 22 frames of 32x32; temporary frame cache/.test(r.stderr), r.stderr);
+    // stdin's cache is removed when the run ends.
+    assertEquals(await Array.fromAsync(Deno.readDir(join(dir, "cache"))), []);
     assertEquals((await readLog(join(out, "log.jsonl"))).length, 2);
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -68,6 +68,25 @@ export function tempDir(): Promise<string> {
   return Deno.makeTempDir({ prefix: "mocogan-video-test-" });
 }
 
+/** A fresh 64 KiB tmpfs, or null where this process may not mount one (not root). */
+export async function tinyDisk(): Promise<string | null> {
+  if (Deno.uid() !== 0) return null;
+  const dir = await tempDir();
+  const r = await new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir],
+    stderr: "null",
+  }).output();
+  if (r.success) return dir;
+  await Deno.remove(dir);
+  return null;
+}
+
+/** Unmounts and removes a folder from {@linkcode tinyDisk}. */
+export async function removeTinyDisk(dir: string): Promise<void> {
+  await new Deno.Command("umount", { args: [dir] }).output();
+  await Deno.remove(dir);
+}
+
 /** Mean absolute difference of two byte arrays of the same length. */
 export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   if (a.length !== b.length) throw new Error(`lengths differ: ${a.length} vs ${b.length}`);

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects } from "../_assert.ts";
 import { checkVideoOutput, DataError, openVideoOutput, readY4m } from "../../src/video/mod.ts";
-import { join, probeCount, tempDir } from "./_fixtures.ts";
+import { join, probeCount, removeTinyDisk, tempDir, tinyDisk } from "./_fixtures.ts";
 
 const S = 16, N = 6;
 /** Frame t: a bright square moving right on a gradient. */
@@ -150,19 +150,6 @@ Deno.test("frames too large to hold are refused before any is made", async () =>
   }
 });
 
-/** A fresh 64 KiB tmpfs, or null where this process may not mount one (not root). */
-async function tinyDisk(): Promise<string | null> {
-  if (Deno.uid() !== 0) return null;
-  const dir = await tempDir();
-  const r = await new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir],
-    stderr: "null",
-  }).output();
-  if (r.success) return dir;
-  await Deno.remove(dir);
-  return null;
-}
-
 const disk = await tinyDisk();
 
 Deno.test({
@@ -185,8 +172,7 @@ Deno.test({
         assertEquals([...Deno.readDirSync(disk!)], [], ext);
       }
     } finally {
-      await new Deno.Command("umount", { args: [disk!] }).output();
-      await Deno.remove(disk!);
+      await removeTinyDisk(disk!);
     }
   },
 });

@@ -56,6 +56,7 @@ const GOOD: Record<string, readonly string[]> = {
   data: ["$dir/clip.y4m", "$dir/data", "$dir/list.txt", "$dir/empty", "./shapes", "$dir/missing"],
   "every-nth": ["1", "2", "1000000"],
   "input-size": ["16x12", "0x0", "99999999x99999999"],
+  "cache-dir": ["$dir/cache", "$dir/clip.y4m", "$dir/missing/deeper", "/proc/mocogan"],
   steps: ["1", "10", "0"],
   out: ["$dir/run", "$dir/out.mp4", "$dir/out.png", "$dir/out.y4m", "$dir/out.txt", "$dir"],
   seed: ["0", "1", "4294967296"],
@@ -152,6 +153,8 @@ async function prepare(dir: string): Promise<void> {
 async function run(c: FuzzCase, env: { dir: string }): Promise<unknown> {
   await prepare(env.dir);
   const args = (c.params.args as string[]).map((a) => a.replaceAll("$dir", env.dir));
+  // Frame caches go into the case's folder, not the user's ~/.cache.
+  Deno.env.set("XDG_CACHE_HOME", join(env.dir, "xdg-cache"));
   // Help texts, warnings and progress lines would bury the fuzzer's report: the outcome is
   // judged by what main() returns or throws, as cli.ts prints it.
   const saved = { log: console.log, error: console.error, write: Deno.stderr.writeSync };
