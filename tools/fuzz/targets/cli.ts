@@ -76,6 +76,11 @@ const GOOD: Record<string, readonly string[]> = {
   chunk: ["16", "1", "0", "1000000"],
 };
 
+/** Flags whose good values are paths in the case's folder. */
+const PATH_FLAGS = new Set(
+  Object.keys(GOOD).filter((k) => GOOD[k].some((v) => v.startsWith("$dir"))),
+);
+
 function flagArgs(rng: FuzzRng, spec: Record<string, { type: string }>): string[] {
   const names = Object.keys(spec).filter((n) => n !== "help");
   const args: string[] = [];
@@ -86,6 +91,11 @@ function flagArgs(rng: FuzzRng, spec: Record<string, { type: string }>): string[
       continue;
     }
     let value = rng.chance(0.6) && GOOD[name] ? rng.pick(GOOD[name]) : rng.pick(ANY);
+    // Any other value of a flag that names a file or folder lands in the case's folder:
+    // a relative one would otherwise be written into the working directory.
+    if (PATH_FLAGS.has(name) && !value.startsWith("$dir") && !value.startsWith("/")) {
+      value = `$dir/${value}`;
+    }
     // The process has one stdin, and an in-process run would leave it locked for the next
     // case; the y4m and raw targets feed the same stdin loader.
     if (name === "data" && value === "-") value = "$dir/clip.y4m";
