@@ -8,7 +8,7 @@
 import { getRuntime, type Runtime } from "../gpu/runtime.ts";
 import type { Network } from "../nn/network.ts";
 import { NonFiniteCounter } from "../nn/finite.ts";
-import { withScope } from "../tensor/tensor.ts";
+import type { Tensor } from "../tensor/tensor.ts";
 import { type MoCoGANConfig, resolveConfig } from "./config.ts";
 import { motionStatistics, StepStatistics } from "./motion_norm.ts";
 import { ModelRng } from "./model_rng.ts";
@@ -239,30 +239,42 @@ export class MoCoGAN {
     if (!Number.isInteger(L) || L < 1) {
       throw new RangeError(`length ${L} must be a positive integer`);
     }
-    const codes = await this.#completeCodes(g, N);
+    const drawn: Tensor[] = [];
     const data = new Float32Array(N * 3 * L * S * S), frame = S * S;
-    for await (const part of generateFrames(this, codes, { chunk: L })) {
-      // (N, 3, n, S, S) chunk into frames [start, start + n) of (N, 3, L, S, S).
-      const n = part.shape[2];
-      for (let row = 0; row < N * 3; row++) {
-        data.set(
-          part.data.subarray(row * n * frame, (row + 1) * n * frame),
-          (row * L + part.start) * frame,
-        );
+    try {
+      const codes = this.#completeCodes(g, N, drawn);
+      for await (const part of generateFrames(this, codes, { chunk: L })) {
+        // (N, 3, n, S, S) chunk into frames [start, start + n) of (N, 3, L, S, S).
+        const n = part.shape[2];
+        for (let row = 0; row < N * 3; row++) {
+          data.set(
+            part.data.subarray(row * n * frame, (row + 1) * n * frame),
+            (row * L + part.start) * frame,
+          );
+        }
       }
+    } finally {
+      for (const t of drawn) t.dispose();
     }
     return { data, shape: [N, 3, L, S, S] };
   }
 
-  /** `g`'s codes, with those it leaves out drawn from the model's generator. */
-  async #completeCodes(g: GenerateInputs, N: number): Promise<StreamInputs> {
+  /**
+   * `g`'s codes, with those it leaves out drawn on the GPU from the model's generator;
+   * the drawn tensors are listed in `drawn` for the caller to free.
+   */
+  #completeCodes(g: GenerateInputs, N: number, drawn: Tensor[]): StreamInputs {
     const c = this.config, L = g.length, iid = c.motion === "iid";
     // In this order, so that each draw takes the generator offset it always took.
-    const draw = async (data: Float32Array | undefined, shape: number[]) =>
-      data ?? await withScope(() => this.rng.noise(shape).read());
-    const contentNoise = await draw(g.contentNoise, [N, c.dimContent]);
-    const motionNoise = await draw(g.motionNoise, iid ? [N, L, c.dimMotion] : [N, c.dimMotion]);
-    const motionH0 = iid ? await draw(g.motionH0, [N, c.dimMotion]) : undefined;
+    const draw = (data: Float32Array | undefined, shape: number[]) => {
+      if (data) return data;
+      const t = this.rng.noise(shape);
+      drawn.push(t);
+      return t;
+    };
+    const contentNoise = draw(g.contentNoise, [N, c.dimContent]);
+    const motionNoise = draw(g.motionNoise, iid ? [N, L, c.dimMotion] : [N, c.dimMotion]);
+    const motionH0 = iid ? draw(g.motionH0, [N, c.dimMotion]) : undefined;
     const categories = c.numCategories
       ? g.categories ?? Int32Array.from({ length: N }, () => this.rng.int(c.numCategories))
       : undefined;

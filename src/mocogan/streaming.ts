@@ -23,14 +23,20 @@ import { latentCodes, oneHot } from "./latent_codes.ts";
 import type { GeneratedVideo, MoCoGAN } from "./model.ts";
 import { initialMotionState, motionCodes, type MotionState } from "./motion_generator.ts";
 
+/**
+ * Codes as CPU values, or as GPU tensors already in place (such as noise drawn on the
+ * GPU), which are used as they are and stay the caller's.
+ */
+export type Codes = Float32Array | Tensor;
+
 /** Latent codes of N videos, all given (draw them with the caller's own generator). */
 export interface StreamInputs {
   /** Content codes (N, d_C). */
-  contentNoise: Float32Array;
+  contentNoise: Codes;
   /** Motion noise: (N, d_M) for feedback, (N, L, d_M) with L ≥ `length` for iid. */
-  motionNoise: Float32Array;
+  motionNoise: Codes;
   /** h₀ (N, d_M) for iid. */
-  motionH0?: Float32Array;
+  motionH0?: Codes;
   /** Categories (N), required when the model has categories. */
   categories?: Int32Array;
   /** Frames per video (L). */
@@ -76,7 +82,7 @@ export async function* generateFrames(
   }
   // Without batch statistics a chunk longer than a launch holds is cut shorter.
   const chunk = opts.batchStats ? opts.chunk ?? 16 : Math.min(opts.chunk ?? 16, maxFrames);
-  const N = g.contentNoise.length / c.dimContent;
+  const N = count(g.contentNoise) / c.dimContent;
   const iid = c.motion === "iid";
   if (!Number.isInteger(N) || N < 1) throw new RangeError("contentNoise must hold (N, d_C) rows");
   if (!Number.isInteger(L) || L < 1) throw new RangeError(`length ${L} must be a positive integer`);
@@ -91,12 +97,12 @@ export async function* generateFrames(
         `of ${maxFrames} frames per launch`,
     );
   }
-  const noiseLen = iid ? g.motionNoise.length / (N * dM) : 1;
-  if (g.motionNoise.length !== N * noiseLen * dM || (iid && noiseLen < L)) {
+  const noiseLen = iid ? count(g.motionNoise) / (N * dM) : 1;
+  if (count(g.motionNoise) !== N * noiseLen * dM || (iid && noiseLen < L)) {
     throw new RangeError(
       iid
-        ? `motionNoise must be (N, L ≥ ${L}, ${dM}); it has ${g.motionNoise.length} values`
-        : `motionNoise must be (${N}, ${dM}); it has ${g.motionNoise.length} values`,
+        ? `motionNoise must be (N, L ≥ ${L}, ${dM}); it has ${count(g.motionNoise)} values`
+        : `motionNoise must be (${N}, ${dM}); it has ${count(g.motionNoise)} values`,
     );
   }
   if (c.numCategories > 0 && g.categories?.length !== N) {
@@ -114,13 +120,13 @@ export async function* generateFrames(
     n.updateRunningStats = false;
   }
   try {
-    const content = keep(Tensor.from(g.contentNoise, [N, c.dimContent], true));
+    const content = keep(onGpu(g.contentNoise, [N, c.dimContent]));
     const onehot = c.numCategories > 0
       ? keep(oneHot(g.categories!, c.numCategories, true))
       : undefined;
     // The recurrent state, carried across chunks and kept alive outside their scopes.
-    const h0 = iid ? Tensor.from(g.motionH0!, [N, dM], true) : undefined;
-    const eps = iid ? undefined : Tensor.from(g.motionNoise, [N, dM], true);
+    const h0 = iid ? onGpu(g.motionH0!, [N, dM]) : undefined;
+    const eps = iid ? undefined : onGpu(g.motionNoise, [N, dM]);
     let state: MotionState = initialMotionState(c, { noise: (eps ?? h0)!, h0 });
     owned.push(state.h, ...(state.x ? [state.x] : []));
     for (let start = 0; start < L; start += chunk) {
@@ -185,16 +191,30 @@ export function batchStatsFit(
 
 /** Uploads frames [start, start+n) of iid noise (N, Ln, d_M) as (N, n, d_M). */
 function chunkNoise(
-  noise: Float32Array,
+  noise: Codes,
   N: number,
   Ln: number,
   dM: number,
   start: number,
   n: number,
 ): Tensor {
+  if (noise instanceof Tensor) return slice(noise.reshape([N, Ln, dM]), 1, start, start + n);
   const out = new Float32Array(N * n * dM);
   for (let i = 0; i < N; i++) {
     out.set(noise.subarray((i * Ln + start) * dM, (i * Ln + start + n) * dM), i * n * dM);
   }
   return Tensor.from(out, [N, n, dM]);
+}
+
+/** Values in `codes`. */
+function count(codes: Codes): number {
+  return codes instanceof Tensor ? codes.size : codes.length;
+}
+
+/**
+ * `codes` as a (shape) tensor owned by the caller of this function, who disposes it: an
+ * upload of CPU values, or a view of a tensor (the original stays its owner's).
+ */
+function onGpu(codes: Codes, shape: number[]): Tensor {
+  return codes instanceof Tensor ? codes.reshape(shape) : Tensor.from(codes, shape, true);
 }

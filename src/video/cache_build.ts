@@ -108,13 +108,15 @@ export async function buildFrameCache(
     return count;
   };
   try {
-    try {
-      await decodePool(items, data, options, consume);
-    } finally {
-      // No append may still be writing when the file is finished or removed.
-      const failed = (await Promise.allSettled(appends)).find((r) => r.status === "rejected");
-      if (failed) throw (failed as PromiseRejectedResult).reason;
-    }
+    const decoded = await decodePool(items, data, options, consume).then(
+      () => ({ ok: true as const }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    // No append may still be writing when the file is finished or removed; a decoding
+    // error comes first, as it is the cause of any failed append.
+    const failed = (await Promise.allSettled(appends)).find((r) => r.status === "rejected");
+    if (!decoded.ok) throw decoded.error;
+    if (failed) throw (failed as PromiseRejectedResult).reason;
     if (writer.frames === 0) throw new DataError(`${data} holds no video frames`);
     return await writer.finish();
   } catch (e) {
