@@ -38,12 +38,56 @@ ${flatMain(n)}
 }`;
 }
 
+/**
+ * The hinge loss over logits: per equal consecutive group of the n elements a sign s
+ * (−1 for real, +1 for fake), the term max(0, 1 + s·x), or with `linear` s·x (the
+ * generator's −x); the sum of the groups' means. Bindings: X, LOSS (one element).
+ */
+export function hingeLoss(n: number, signs: number[], linear: boolean): string {
+  return `${bindings(["X"], ["LOSS"])}
+${signsOf(signs, n)}
+${workgroupSums(["acc"])}
+@compute @workgroup_size(${WG})
+fn main(@builtin(local_invocation_index) lid: u32) {
+  var t = 0.0;
+  for (var i = lid; i < ${n}u; i += ${WG}u) {
+    t += ${linear ? "signOf(i) * X[i]" : "max(0.0, 1.0 + signOf(i) * X[i])"};
+  }
+  acc[lid] = t;
+  reduceAll(lid);
+  if (lid == 0u) { LOSS[0] = acc[0] / ${f32(n / signs.length)}; }
+}`;
+}
+
+/**
+ * dx = s/(n/groups) · dL where the term is active, else 0. Bindings: [X] (not with
+ * `linear`, whose terms are always active), DL, DX.
+ */
+export function hingeLossBackward(n: number, signs: number[], linear: boolean): string {
+  const active = linear ? "true" : "1.0 + signOf(i) * X[i] > 0.0";
+  return `${bindings(linear ? ["DL"] : ["X", "DL"], ["DX"])}
+${signsOf(signs, n)}
+${flatMain(n)}
+  DX[i] = select(0.0, signOf(i) / ${f32(n / signs.length)} * DL[0], ${active});
+}`;
+}
+
+/** WGSL `signOf(i)`: the sign of element i of n, constant per group (inlined). */
+function signsOf(signs: number[], n: number): string {
+  return perGroup("signOf", signs, n);
+}
+
 /** WGSL `targetOf(i)`: the target of element i of n, constant per group (inlined). */
 function targetsOf(targets: number[], n: number): string {
-  if (targets.length === 1) return `fn targetOf(i: u32) -> f32 { return ${f32(targets[0])}; }`;
-  const g = targets.length;
-  return `var<private> TARGETS: array<f32, ${g}> = array<f32, ${g}>(${targets.map(f32).join(", ")});
-fn targetOf(i: u32) -> f32 { return TARGETS[i / ${n / g}u]; }`;
+  return perGroup("targetOf", targets, n);
+}
+
+/** WGSL `name(i)`: `values[g]` for element i of n in equal consecutive groups g (inlined). */
+function perGroup(name: string, values: number[], n: number): string {
+  if (values.length === 1) return `fn ${name}(i: u32) -> f32 { return ${f32(values[0])}; }`;
+  const g = values.length, table = `${name.toUpperCase()}_TABLE`;
+  return `var<private> ${table}: array<f32, ${g}> = array<f32, ${g}>(${values.map(f32).join(", ")});
+fn ${name}(i: u32) -> f32 { return ${table}[i / ${n / g}u]; }`;
 }
 
 /** Mean cross-entropy of logits (N, C) against integer labels. Bindings: X, LABELS, LOSS. */

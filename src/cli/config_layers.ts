@@ -36,6 +36,7 @@ export const CONFIG_FLAGS: FlagSpec = {
   "gru-hidden": { type: "string" },
   motion: { type: "string" },
   "motion-norm": { type: "string" },
+  loss: { type: "string" },
   lr: { type: "string" },
   "weight-decay": { type: "string" },
 };
@@ -107,6 +108,7 @@ export async function layerConfig(
   set("gruHidden", intFlag(flags, "gru-hidden", 1));
   set("motion", choiceFlag(flags, "motion", ["feedback", "iid"] as const));
   set("motionNorm", choiceFlag(flags, "motion-norm", ["running", "population"] as const));
+  set("loss", choiceFlag(flags, "loss", ["bce", "hinge"] as const));
   set("lr", numberFlag(flags, "lr"));
   set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");

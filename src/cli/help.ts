@@ -39,6 +39,9 @@ ${recipeLines()}
                         per-step statistics of 2048 reference videos (default; also
                         fixes older checkpoints), or the reference's single running
                         mean and variance (preset seed), which makes videos alike
+  --loss bce|hinge      the adversarial loss: the seed's cross-entropy with label
+                        smoothing (default), or the hinge loss (not yet compared by
+                        evaluation scores; see README)
   --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
 
 /** `cli.ts help train`. */

@@ -57,6 +57,14 @@ export interface MoCoGANConfig {
    * reference key: training is the same either way.
    */
   motionNorm: "running" | "population";
+  /**
+   * The adversarial loss: `bce`, the seed's binary cross-entropy on logits with one-sided
+   * label smoothing (`realLabel`); `hinge`, the hinge loss of current GAN practice (the
+   * discriminators minimise mean(max(0, 1 − real)) + mean(max(0, 1 + fake)), the
+   * generator −mean(fake); `realLabel` is not used). Not a reference key: the reference
+   * trains with `bce`.
+   */
+  loss: "bce" | "hinge";
   /** One-sided label smoothing target; `real_label`. */
   realLabel: number;
   /** Adam learning rate; `lr`. */
@@ -96,6 +104,8 @@ export const configFields = z.object({
   motion: z.enum(["feedback", "iid"]).default("feedback"),
   /** Evaluation-mode normalisation of the feedback network's motion codes. */
   motionNorm: z.enum(["running", "population"]).default("population"),
+  /** The adversarial loss. */
+  loss: z.enum(["bce", "hinge"]).default("bce"),
   /** One-sided label smoothing target for real samples. */
   realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */

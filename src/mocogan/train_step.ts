@@ -10,7 +10,8 @@ import type { NonFiniteCounter } from "../nn/finite.ts";
 import { backward } from "../tensor/autograd.ts";
 import { add } from "../tensor/ops/arithmetic.ts";
 import { concat, slice } from "../tensor/ops/layout.ts";
-import { bceWithLogits, crossEntropy } from "../tensor/ops/loss.ts";
+import { bceWithLogits, crossEntropy, hingeLoss } from "../tensor/ops/loss.ts";
+import type { MoCoGANConfig } from "./config.ts";
 import { Tensor, withScope } from "../tensor/tensor.ts";
 import { DivergenceError } from "./divergence.ts";
 import { oneHot } from "./latent_codes.ts";
@@ -105,6 +106,20 @@ function completeInputs(m: MoCoGANNetworks, x: TrainInputs, rng: ModelRng) {
   return { L, o, t, cats };
 }
 
+/** A discriminator's loss on logits of real inputs followed by as many fake ones. */
+function discriminatorLoss(c: MoCoGANConfig, logits: Tensor): Tensor {
+  // Seed: real → realLabel (one-sided smoothing), fake → 0. Hinge: max(0, 1 ∓ logit).
+  return c.loss === "hinge" ? hingeLoss(logits, [-1, 1]) : bceWithLogits(logits, [c.realLabel, 0]);
+}
+
+/** The generator's loss on a discriminator's logits of fake inputs. */
+function generatorLoss(c: MoCoGANConfig, logits: Tensor): Tensor {
+  // Seed: fakes → realLabel. Hinge: −mean(logit).
+  return c.loss === "hinge"
+    ? hingeLoss(logits, [-1], { linear: true })
+    : bceWithLogits(logits, c.realLabel);
+}
+
 /** Back-propagates `loss` into the networks `names` and records their Adam steps. */
 function optimise(m: MoCoGANNetworks, names: NetworkName[], loss: Tensor, one: Tensor): void {
   const params = names.flatMap((n) => m.nets[n].parameters());
@@ -147,22 +162,22 @@ function recordStep(
     // The discriminators see real and detached fake inputs in one pass of 2B, whose
     // BatchNorm normalises each half with its own statistics (updating the running ones
     // real first): the reference's two calls, in half the launches.
-    // Video discriminator: real clips → real_label, detached fakes → 0.
+    // Video discriminator: real clips → real, detached fakes → fake.
     const dv = m.videoD(concat([real, fake.clips.detach()], 0), 2);
-    let lossDV = bceWithLogits(dv.real, [c.realLabel, 0]);
+    let lossDV = discriminatorLoss(c, dv.real);
     if (realCats) lossDV = add(lossDV, crossEntropy(slice(dv.cats!, 0, 0, B), realCats));
     optimise(m, ["video_discriminator"], lossDV, one);
 
     // Image discriminator on frame t.
     const frames = concat([realFrame, fakeFrame.detach()], 0);
-    const lossDI = bceWithLogits(m.run("image_discriminator", frames, 2), [c.realLabel, 0]);
+    const lossDI = discriminatorLoss(c, m.run("image_discriminator", frames, 2));
     optimise(m, ["image_discriminator"], lossDI, one);
 
     // Generator and motion network, through both (just updated) discriminators.
     const dvGen = m.videoD(fake.clips);
     let lossG = add(
-      bceWithLogits(dvGen.real, c.realLabel),
-      bceWithLogits(m.run("image_discriminator", fakeFrame), c.realLabel),
+      generatorLoss(c, dvGen.real),
+      generatorLoss(c, m.run("image_discriminator", fakeFrame)),
     );
     if (catLabels) lossG = add(lossG, crossEntropy(dvGen.cats!, catLabels));
     optimise(m, ["image_generator", "motion_generator"], lossG, one);

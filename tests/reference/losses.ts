@@ -1,6 +1,7 @@
 /**
  * Losses with PyTorch semantics and mean reduction: binary cross-entropy with logits against a
- * constant target, and multi-class cross-entropy over integer labels; with their backward passes.
+ * constant target, the hinge loss, and multi-class cross-entropy over integer labels; with their
+ * backward passes.
  *
  * @module
  */
@@ -35,6 +36,30 @@ export function bceWithLogitsBackward(logits: Ref, target: number, dy = 1): Ref 
   const n = logits.data.length;
   const dx = ref(logits.shape);
   for (let i = 0; i < n; i++) dx.data[i] = (sigmoidScalar(logits.data[i]) - target) / n * dy;
+  return dx;
+}
+
+/**
+ * The hinge loss of GAN practice over logits, as a term per element with sign s:
+ * max(0, 1 + s·x) (s = −1 for real samples, +1 for fake ones), or with `linear` s·x (the
+ * generator's −x). Mean over the elements.
+ */
+export function hingeLoss(logits: Ref, sign: number, linear = false): number {
+  const n = logits.data.length;
+  if (n === 0) throw new Error("hingeLoss: empty input");
+  let s = 0;
+  for (const x of logits.data) s += linear ? sign * x : Math.max(0, 1 + sign * x);
+  return s / n;
+}
+
+/** Backward of {@link hingeLoss}: s/n where the term is active (always when linear), else 0. */
+export function hingeLossBackward(logits: Ref, sign: number, linear = false, dy = 1): Ref {
+  const n = logits.data.length;
+  const dx = ref(logits.shape);
+  for (let i = 0; i < n; i++) {
+    const active = linear || 1 + sign * logits.data[i] > 0;
+    dx.data[i] = active ? sign / n * dy : 0;
+  }
   return dx;
 }
 

@@ -3,6 +3,8 @@ import {
   bceWithLogitsBackward,
   crossEntropy,
   crossEntropyBackward,
+  hingeLoss,
+  hingeLossBackward,
 } from "./losses.ts";
 import {
   assertGradients,
@@ -95,4 +97,29 @@ out["ce"] = [l.item(), J(c.grad)]
     assertNear(crossEntropy(ce, labels), l, 1e-14, "torch ce");
     assertRel(crossEntropyBackward(ce, labels).data, g.data, 1e-14, "torch ce'");
   },
+});
+
+Deno.test("hingeLoss: backward matches central finite differences, both signs and linear", () => {
+  const x = randnRef([11], 31, 1.5);
+  for (const [sign, linear] of [[-1, false], [1, false], [-1, true]] as const) {
+    const g = hingeLossBackward(x, sign, linear, 0.7);
+    assertGradients(
+      `hinge s=${sign} linear=${linear}`,
+      () => [hingeLoss(x, sign, linear)],
+      ref([1], [0.7]),
+      {
+        x: [x, g],
+      },
+    );
+  }
+});
+
+Deno.test("hingeLoss: hand-computed values", () => {
+  const x = ref([4], [-2, -0.5, 0.5, 2]);
+  // real (s = −1): max(0, 1 − x) = 3, 1.5, 0.5, 0 → mean 1.25
+  assertRel([hingeLoss(x, -1)], [1.25], 1e-15, "real");
+  // fake (s = +1): max(0, 1 + x) = 0, 0.5, 1.5, 3 → mean 1.25
+  assertRel([hingeLoss(x, 1)], [1.25], 1e-15, "fake");
+  // generator: −mean(x) = 0
+  assertRel([hingeLoss(x, -1, true)], [0], 0, "linear");
 });

@@ -1,5 +1,5 @@
 /**
- * Losses: binary cross-entropy with logits and cross-entropy, both means.
+ * Losses: binary cross-entropy with logits, the hinge loss and cross-entropy, all means.
  *
  * @module
  */
@@ -26,6 +26,30 @@ export function bceWithLogits(x: Tensor, target: number | number[]): Tensor {
       "bce_backward",
       cached(k.bceWithLogitsBackward, x.size, targets),
       { X: x, DL: dl, DX: dx },
+      x.size,
+    );
+    return [dx];
+  });
+}
+
+/**
+ * The hinge loss of GAN practice: for each equal consecutive group of x's elements a sign
+ * s, mean(max(0, 1 + s·x)) (s = −1 for real logits, +1 for fake ones), or with `linear`
+ * mean(s·x) (the generator's −mean(x)); the groups' means summed. A one-element tensor.
+ */
+export function hingeLoss(x: Tensor, signs: number[], opts: { linear?: boolean } = {}): Tensor {
+  const linear = opts.linear ?? false;
+  if (!signs.length || !Number.isInteger(x.size / signs.length)) {
+    throw new Error(`hingeLoss: ${x.size} logits do not split into ${signs.length} groups`);
+  }
+  const loss = Tensor.empty([1]);
+  launch("hinge", cached(k.hingeLoss, x.size, signs, linear), { X: x, LOSS: loss }, [1, 1, 1]);
+  return record(loss, [x], "hinge", (dl) => {
+    const dx = Tensor.empty(x.shape);
+    launchFlat(
+      "hinge_backward",
+      cached(k.hingeLossBackward, x.size, signs, linear),
+      { X: linear ? undefined : x, DL: dl, DX: dx },
       x.size,
     );
     return [dx];

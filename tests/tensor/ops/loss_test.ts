@@ -1,4 +1,4 @@
-import { bceWithLogits, crossEntropy } from "../../../src/tensor/ops/loss.ts";
+import { bceWithLogits, crossEntropy, hingeLoss } from "../../../src/tensor/ops/loss.ts";
 import { Tensor } from "../../../src/tensor/tensor.ts";
 import * as ref from "../../reference/losses.ts";
 import { randnRef, ref as mk } from "../../reference/util.ts";
@@ -34,6 +34,29 @@ Deno.test("bceWithLogits with a target per group sums the groups' means", async 
       inputs: { x },
       run: (t) => bceWithLogits(t.x, targets),
       expected: mk([1], [parts.reduce((s, p, i) => s + ref.bceWithLogits(p, targets[i]), 0)]),
+      dy: mk([1], [0.7]),
+      grads: { x: grads },
+    });
+  }
+});
+
+Deno.test("hingeLoss per group (real, fake) and linear against the float64 reference", async () => {
+  const per = 5;
+  const x = randnRef([2 * per, 1], 9, 2);
+  // One logit exactly on a hinge's kink would have no single gradient: keep them off it.
+  const parts = [0, 1].map((i) => mk([per, 1], x.data.slice(i * per, (i + 1) * per)));
+  for (const linear of [false, true]) {
+    const signs = linear ? [-1] : [-1, 1];
+    const groups = linear ? [x] : parts;
+    const grads = mk([2 * per, 1]);
+    groups.forEach((p, i) => {
+      grads.data.set(ref.hingeLossBackward(p, signs[i], linear, 0.7).data, i * p.data.length);
+    });
+    await checkOp({
+      label: `hinge signs ${signs} linear=${linear}`,
+      inputs: { x },
+      run: (t) => hingeLoss(t.x, signs, { linear }),
+      expected: mk([1], [groups.reduce((s, p, i) => s + ref.hingeLoss(p, signs[i], linear), 0)]),
       dy: mk([1], [0.7]),
       grads: { x: grads },
     });
