@@ -8,34 +8,15 @@ import { bindings, f32, flatMain, WG, workgroupSums } from "./common.ts";
 /**
  * Binary cross-entropy of logits in PyTorch's stable form max(x,0) − x·t + log(1 + e^−|x|),
  * against one constant target per equal consecutive group of the n logits, as the sum of
- * the groups' means (one target: the mean). Equal groups make that the total over
- * n/groups. Bindings: X, LOSS (one element).
+ * the groups' means (one target: the mean). Bindings: X, LOSS (one element).
  */
 export function bceWithLogits(n: number, targets: number[]): string {
-  const per = n / targets.length;
-  return `${bindings(["X"], ["LOSS"])}
-${targetsOf(targets, n)}
-${workgroupSums(["acc"])}
-@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32) {
-  var t = 0.0;
-  for (var i = lid; i < ${n}u; i += ${WG}u) {
-    let x = X[i];
-    t += max(x, 0.0) - x * targetOf(i) + log(1.0 + exp(-abs(x)));
-  }
-  acc[lid] = t;
-  reduceAll(lid);
-  if (lid == 0u) { LOSS[0] = acc[0] / ${f32(per)}; }
-}`;
+  return groupMeans(n, targets, "max(x, 0.0) - x * group(i) + log(1.0 + exp(-abs(x)))");
 }
 
 /** dx = (σ(x) − t)/(n/groups) · dL. Bindings: X, DL, DX. */
 export function bceWithLogitsBackward(n: number, targets: number[]): string {
-  return `${bindings(["X", "DL"], ["DX"])}
-${targetsOf(targets, n)}
-${flatMain(n)}
-  DX[i] = (1.0 / (1.0 + exp(-X[i])) - targetOf(i)) / ${f32(n / targets.length)} * DL[0];
-}`;
+  return groupMeansGradient(n, targets, "(1.0 / (1.0 + exp(-x)) - group(i))");
 }
 
 /**
@@ -44,19 +25,7 @@ ${flatMain(n)}
  * generator's −x); the sum of the groups' means. Bindings: X, LOSS (one element).
  */
 export function hingeLoss(n: number, signs: number[], linear: boolean): string {
-  return `${bindings(["X"], ["LOSS"])}
-${signsOf(signs, n)}
-${workgroupSums(["acc"])}
-@compute @workgroup_size(${WG})
-fn main(@builtin(local_invocation_index) lid: u32) {
-  var t = 0.0;
-  for (var i = lid; i < ${n}u; i += ${WG}u) {
-    t += ${linear ? "signOf(i) * X[i]" : "max(0.0, 1.0 + signOf(i) * X[i])"};
-  }
-  acc[lid] = t;
-  reduceAll(lid);
-  if (lid == 0u) { LOSS[0] = acc[0] / ${f32(n / signs.length)}; }
-}`;
+  return groupMeans(n, signs, linear ? "group(i) * x" : "max(0.0, 1.0 + group(i) * x)");
 }
 
 /**
@@ -64,30 +33,55 @@ fn main(@builtin(local_invocation_index) lid: u32) {
  * `linear`, whose terms are always active), DL, DX.
  */
 export function hingeLossBackward(n: number, signs: number[], linear: boolean): string {
-  const active = linear ? "true" : "1.0 + signOf(i) * X[i] > 0.0";
-  return `${bindings(linear ? ["DL"] : ["X", "DL"], ["DX"])}
-${signsOf(signs, n)}
-${flatMain(n)}
-  DX[i] = select(0.0, signOf(i) / ${f32(n / signs.length)} * DL[0], ${active});
+  return linear
+    ? groupMeansGradient(n, signs, "group(i)", false)
+    : groupMeansGradient(n, signs, "select(0.0, group(i), 1.0 + group(i) * x > 0.0)");
+}
+
+/**
+ * Σ over equal consecutive groups of the n elements of the mean of `term` (WGSL in the
+ * element x = X[i] and `group(i)`, that group's entry of `values`), in one workgroup: the
+ * total over n/groups, since the groups are equal. Bindings: X, LOSS (one element).
+ */
+function groupMeans(n: number, values: number[], term: string): string {
+  return `${bindings(["X"], ["LOSS"])}
+${perGroup(values, n)}
+${workgroupSums(["acc"])}
+@compute @workgroup_size(${WG})
+fn main(@builtin(local_invocation_index) lid: u32) {
+  var t = 0.0;
+  for (var i = lid; i < ${n}u; i += ${WG}u) {
+    let x = X[i];
+    t += ${term};
+  }
+  acc[lid] = t;
+  reduceAll(lid);
+  if (lid == 0u) { LOSS[0] = acc[0] / ${f32(n / values.length)}; }
 }`;
 }
 
-/** WGSL `signOf(i)`: the sign of element i of n, constant per group (inlined). */
-function signsOf(signs: number[], n: number): string {
-  return perGroup("signOf", signs, n);
+/**
+ * The gradient of {@linkcode groupMeans}: dx = `derivative`/(n/groups) · dL, the derivative
+ * of the term in x and `group(i)`. Bindings: X (unless `readsX` is false: a kernel that
+ * never reads a binding may not declare it), DL, DX.
+ */
+function groupMeansGradient(n: number, values: number[], derivative: string, readsX = true) {
+  return `${bindings(readsX ? ["X", "DL"] : ["DL"], ["DX"])}
+${perGroup(values, n)}
+${flatMain(n)}
+  ${readsX ? "let x = X[i];" : ""}
+  DX[i] = ${derivative} / ${f32(n / values.length)} * DL[0];
+}`;
 }
 
-/** WGSL `targetOf(i)`: the target of element i of n, constant per group (inlined). */
-function targetsOf(targets: number[], n: number): string {
-  return perGroup("targetOf", targets, n);
-}
-
-/** WGSL `name(i)`: `values[g]` for element i of n in equal consecutive groups g (inlined). */
-function perGroup(name: string, values: number[], n: number): string {
-  if (values.length === 1) return `fn ${name}(i: u32) -> f32 { return ${f32(values[0])}; }`;
-  const g = values.length, table = `${name.toUpperCase()}_TABLE`;
-  return `var<private> ${table}: array<f32, ${g}> = array<f32, ${g}>(${values.map(f32).join(", ")});
-fn ${name}(i: u32) -> f32 { return ${table}[i / ${n / g}u]; }`;
+/** WGSL `group(i)`: `values[g]` for element i of n in equal consecutive groups g (inlined). */
+function perGroup(values: number[], n: number): string {
+  if (values.length === 1) return `fn group(i: u32) -> f32 { return ${f32(values[0])}; }`;
+  const g = values.length;
+  return `var<private> GROUP_VALUES: array<f32, ${g}> = array<f32, ${g}>(${
+    values.map(f32).join(", ")
+  });
+fn group(i: u32) -> f32 { return GROUP_VALUES[i / ${n / g}u]; }`;
 }
 
 /** Mean cross-entropy of logits (N, C) against integer labels. Bindings: X, LABELS, LOSS. */

@@ -11,6 +11,7 @@ import {
   type FeedbackParams,
   feedbackWorkgroupBytes,
 } from "../../kernels/motion_feedback.ts";
+import { motionParamOffsets } from "./motion_train.ts";
 import { runtime } from "../gpu/runtime.ts";
 import type { Network } from "../nn/network.ts";
 import { cached, launch } from "../tensor/ops/launch.ts";
@@ -31,19 +32,6 @@ export function fusedFeedbackFits(c: MoCoGANConfig, videos: number): boolean {
         hidden: c.gruHidden,
         categories: c.numCategories,
       }) <= dev.maxComputeWorkgroupStorageSize;
-}
-
-/** Where the network's parameters lie in its flat buffer. */
-function paramOffsets(net: Network): FeedbackParams {
-  const at = (name: string) => net.params.slots.get(name)!.offset;
-  return {
-    weightIh: at("gru.weight_ih"),
-    weightHh: at("gru.weight_hh"),
-    biasIh: at("gru.bias_ih"),
-    biasHh: at("gru.bias_hh"),
-    linearWeight: at("linear.weight"),
-    linearBias: at("linear.bias"),
-  };
 }
 
 /**
@@ -68,10 +56,12 @@ export function fusedFeedbackSteps(
     statRows,
     start: m.start ?? 0,
   };
-  const code = cached(feedbackMotion, shape, paramOffsets(net), m.eps ?? 1e-5);
+  // A feedback network declares its Linear, so its offsets are all there.
+  const offsets = motionParamOffsets(net) as FeedbackParams;
+  const code = cached(feedbackMotion, shape, offsets, m.eps ?? 1e-5);
   const codes = Tensor.empty([n, m.steps, D]);
   const x = Tensor.empty([n, D]), h = Tensor.empty([n, c.gruHidden]);
-  const params = { buffer: net.params.buffer, offset: 0, size: net.params.length * 4 };
+  const params = net.params.range();
   launch("motion_feedback", code, {
     P: params,
     X: state.x,

@@ -29,8 +29,11 @@ export function fusedMotionTrainFits(c: MoCoGANConfig): boolean {
   return forwardBindings <= runtime().device.limits.maxStorageBuffersPerShaderStage;
 }
 
-/** Where the network's parameters lie in its flat buffer. */
-function paramOffsets(net: Network, c: MoCoGANConfig): MotionParams {
+/**
+ * Where R_M's parameters lie in its flat buffer, for the kernels that read them there: the
+ * GRU's, and the Linear's when the network has one (the feedback variant).
+ */
+export function motionParamOffsets(net: Network): MotionParams {
   const at = (name: string) => net.params.slots.get(name)!.offset;
   const gru = {
     weightIh: at("gru.weight_ih"),
@@ -38,7 +41,7 @@ function paramOffsets(net: Network, c: MoCoGANConfig): MotionParams {
     biasIh: at("gru.bias_ih"),
     biasHh: at("gru.bias_hh"),
   };
-  if (c.motion !== "feedback") return gru;
+  if (!net.params.slots.has("linear.weight")) return gru;
   return { ...gru, linearWeight: at("linear.weight"), linearBias: at("linear.bias") };
 }
 
@@ -84,8 +87,8 @@ export function fusedMotionTrain(
     // mean fewer SIMD passes per barrier.
     wg: rt.gpu.isSoftware ? 64 : 256,
   };
-  const p = paramOffsets(net, c);
-  const params = { buffer: net.params.buffer, offset: 0, size: net.params.length * 4 };
+  const p = motionParamOffsets(net);
+  const params = net.params.range();
   const sv = motionSaveLayout(s);
   const save = Tensor.empty([sv.total]);
   const codes = Tensor.empty([B, L, fb ? D : H]);

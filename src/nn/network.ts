@@ -154,8 +154,7 @@ export class Network {
    * Adam moments, running statistics) into `counter[slot]`.
    */
   countNonFinite(counter: NonFiniteCounter, slot: number): void {
-    const flat = [this.params, this.adam.expAvg, this.adam.expAvgSq]
-      .map((b) => ({ buffer: b.buffer, offset: 0, size: b.length * 4 }));
+    const flat = [this.params, this.adam.expAvg, this.adam.expAvgSq].map((b) => b.range());
     counter.count([...flat, ...[...this.buffers.values()].map((t) => t.range())], slot);
   }
 }

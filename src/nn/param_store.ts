@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { runtime } from "../gpu/runtime.ts";
+import { type BufferRange, runtime } from "../gpu/runtime.ts";
 import { Storage, Tensor } from "../tensor/tensor.ts";
 import { numel } from "../tensor/numel.ts";
 
@@ -65,9 +65,14 @@ export class FlatBuffer {
     runtime().write({ buffer: this.buffer, offset: s.offset * 4, size: s.size * 4 }, data);
   }
 
+  /** The whole buffer's bytes, for binding or reading it at once. */
+  range(): BufferRange {
+    return { buffer: this.buffer, offset: 0, size: this.length * 4 };
+  }
+
   /** Reads every slot back. */
   async readAll(): Promise<Map<string, Float32Array>> {
-    const [all] = await runtime().read([{ buffer: this.buffer, offset: 0, size: this.length * 4 }]);
+    const [all] = await runtime().read([this.range()]);
     const f = new Float32Array(all);
     const out = new Map<string, Float32Array>();
     for (const s of this.slots.values()) out.set(s.name, f.slice(s.offset, s.offset + s.size));
@@ -81,7 +86,7 @@ export class FlatBuffer {
 
   /** Zero-fills the buffer (in order with recorded commands). */
   clear(): void {
-    runtime().clear({ buffer: this.buffer, offset: 0, size: this.length * 4 });
+    runtime().clear(this.range());
   }
 }
 
