@@ -12,7 +12,9 @@ need=()
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
 # Any Vulkan driver manifest means a driver is installed (NVIDIA's, AMD's, Intel's, Mesa's).
-if ! ls /usr/share/vulkan/icd.d/*.json /etc/vulkan/icd.d/*.json >/dev/null 2>&1; then
+# (Each folder is checked alone: `ls` over both fails when either has none.)
+if ! compgen -G "/usr/share/vulkan/icd.d/*.json" >/dev/null &&
+  ! compgen -G "/etc/vulkan/icd.d/*.json" >/dev/null; then
   need+=(mesa-vulkan-drivers)
 fi
 torch=0 chromium=0
