@@ -40,8 +40,8 @@ ${recipeLines()}
                         fixes older checkpoints), or the reference's single running
                         mean and variance (preset seed), which makes videos alike
   --loss bce|hinge      the adversarial loss: the seed's cross-entropy with label
-                        smoothing (default), or the hinge loss (not yet compared by
-                        evaluation scores; see README)
+                        smoothing (default), or the hinge loss (compared only
+                        briefly so far; see BENCHMARKS.md)
   --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
 
 /** `cli.ts help train`. */
