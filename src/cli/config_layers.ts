@@ -37,6 +37,7 @@ export const CONFIG_FLAGS: FlagSpec = {
   motion: { type: "string" },
   "motion-norm": { type: "string" },
   loss: { type: "string" },
+  "ema-decay": { type: "string" },
   lr: { type: "string" },
   "weight-decay": { type: "string" },
 };
@@ -109,6 +110,7 @@ export async function layerConfig(
   set("motion", choiceFlag(flags, "motion", ["feedback", "iid"] as const));
   set("motionNorm", choiceFlag(flags, "motion-norm", ["running", "population"] as const));
   set("loss", choiceFlag(flags, "loss", ["bce", "hinge"] as const));
+  set("emaDecay", numberFlag(flags, "ema-decay", { allowZero: true }));
   set("lr", numberFlag(flags, "lr"));
   set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");

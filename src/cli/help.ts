@@ -42,6 +42,10 @@ ${recipeLines()}
   --loss bce|hinge      the adversarial loss: the seed's cross-entropy with label
                         smoothing (default), or the hinge loss (compared only
                         briefly so far; see BENCHMARKS.md)
+  --ema-decay X         keep an exponential moving average of the generators' weights
+                        (e.g. 0.999, about the last 1,000 steps) and generate with it;
+                        0 (default) keeps none. Given to generate or eval for a model
+                        that keeps one, 0 uses the trained weights instead
   --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
 
 /** `cli.ts help train`. */

@@ -278,10 +278,15 @@ export async function loadCheckpointInto(
   ckpt: Checkpoint,
   options: { weightsOnly?: boolean; source?: string } = {},
 ): Promise<void> {
-  let sd = ckpt.tensors;
-  if (options.weightsOnly) {
-    sd = Object.fromEntries(Object.entries(sd).filter(([k]) => !k.startsWith("adam/")));
-  }
+  // A model that keeps no weight average (emaDecay 0, e.g. to generate with the trained
+  // weights rather than the average) leaves a stored one aside.
+  const drop = [
+    ...(options.weightsOnly ? ["adam/"] : []),
+    ...(model.config.emaDecay > 0 ? [] : ["ema/"]),
+  ];
+  const sd = Object.fromEntries(
+    Object.entries(ckpt.tensors).filter(([k]) => !drop.some((p) => k.startsWith(p))),
+  );
   const bad = findNonFinite(sd);
   if (bad) {
     throw new DataError(

@@ -65,6 +65,13 @@ export interface MoCoGANConfig {
    * trains with `bce`.
    */
   loss: "bce" | "hinge";
+  /**
+   * Decay of an exponential moving average of the generators' weights (image generator
+   * and motion network, with their running statistics), kept during training and used for
+   * generation; 0 keeps none. 0.999 remembers about the last 1,000 steps. Not a reference
+   * key: training itself is the same either way.
+   */
+  emaDecay: number;
   /** One-sided label smoothing target; `real_label`. */
   realLabel: number;
   /** Adam learning rate; `lr`. */
@@ -106,6 +113,8 @@ export const configFields = z.object({
   motionNorm: z.enum(["running", "population"]).default("population"),
   /** The adversarial loss. */
   loss: z.enum(["bce", "hinge"]).default("bce"),
+  /** Decay of the generators' weight average (0: none). */
+  emaDecay: real().min(0).lt(1).default(0),
   /** One-sided label smoothing target for real samples. */
   realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */

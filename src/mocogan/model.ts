@@ -12,7 +12,13 @@ import type { Tensor } from "../tensor/tensor.ts";
 import { type MoCoGANConfig, resolveConfig } from "./config.ts";
 import { motionStatistics, StepStatistics } from "./motion_norm.ts";
 import { ModelRng } from "./model_rng.ts";
-import { MoCoGANNetworks, type NetworkName, NETWORKS } from "./networks.ts";
+import {
+  type GeneratorName,
+  GENERATORS,
+  MoCoGANNetworks,
+  type NetworkName,
+  NETWORKS,
+} from "./networks.ts";
 import { checkStateDict, type StateDict } from "./state_dict.ts";
 import { generateFrames, type StreamInputs } from "./streaming.ts";
 import {
@@ -162,6 +168,16 @@ export class MoCoGAN {
   }
 
   /**
+   * The generators that make videos: the weight average when the configuration keeps one
+   * (`emaDecay` > 0) and it has been trained or loaded, else the trained weights.
+   *
+   * @internal For the package's own modules (streaming generation).
+   */
+  get generators(): Record<GeneratorName, Network> {
+    return this.#networks.generators;
+  }
+
+  /**
    * The feedback network's per-step evaluation statistics for at least `steps` steps, or
    * undefined when the configuration normalises otherwise (motion_norm.ts). Computed once
    * per weights and length, and kept until the weights change.
@@ -173,7 +189,7 @@ export class MoCoGAN {
     const c = this.config;
     if (c.motion !== "feedback" || c.motionNorm !== "population") return undefined;
     if (!this.#motionStats || this.#motionStats.steps < steps) {
-      const s = await motionStatistics(this.nets.motion_generator, c, steps);
+      const s = await motionStatistics(this.generators.motion_generator, c, steps);
       this.#dropMotionStatistics();
       this.#motionStats = new StepStatistics(s);
     }
@@ -296,6 +312,14 @@ export class MoCoGAN {
       }
     }
     if (opts.optimizer !== false) out["adam/step"] = new Float32Array([this.step]);
+    if (this.#networks.averaged) {
+      // The average of no steps yet is the live weights, which generators then holds.
+      for (const name of GENERATORS) {
+        const net = this.generators[name];
+        for (const [k, v] of await net.params.readAll()) out[`ema/${name}.${k}`] = v;
+        for (const [k, v] of await net.stats.readAll()) out[`ema/${name}.${k}`] = v;
+      }
+    }
     return out;
   }
 
@@ -312,17 +336,35 @@ export class MoCoGAN {
       for (const s of net.bufferSpecs.values()) shapes.set(`${name}.${s.name}`, s.shape);
     }
     shapes.set("adam/step", [1]);
+    for (const name of this.#networks.averaged ? GENERATORS : []) {
+      const net = this.nets[name];
+      for (const s of net.params.slots.values()) shapes.set(`ema/${name}.${s.name}`, s.shape);
+      for (const s of net.bufferSpecs.values()) shapes.set(`ema/${name}.${s.name}`, s.shape);
+    }
     return shapes;
   }
 
   /**
-   * Loads weights (and Adam state when present). Every tensor is checked before any is
-   * loaded: a missing or misshapen one throws a StateDictError naming it and both shapes.
+   * Loads weights (and Adam state and the generators' weight average when present).
+   * Every tensor is checked before any is loaded: a missing or misshapen one throws a
+   * StateDictError naming it and both shapes. Without a stored average, a model that
+   * keeps one starts it from the loaded weights.
    */
   loadStateDict(sd: StateDict, opts: { shapes?: Record<string, number[]> } = {}): void {
     const shapes = this.stateShapes();
-    const withAdam = checkStateDict(sd, shapes, opts.shapes);
+    const groups = checkStateDict(sd, shapes, opts.shapes);
+    const withAdam = groups.has("adam/"), averaged = this.#networks.averaged;
     this.#dropMotionStatistics();
+    this.#networks.averageReady = averaged !== undefined && groups.has("ema/");
+    for (const name of averaged && groups.has("ema/") ? GENERATORS : []) {
+      const net = averaged![name];
+      for (const s of net.params.slots.values()) {
+        net.params.write(s.name, sd[`ema/${name}.${s.name}`]);
+      }
+      for (const s of net.stats.slots.values()) {
+        net.stats.write(s.name, sd[`ema/${name}.${s.name}`]);
+      }
+    }
     for (const name of NETWORKS) {
       const net = this.nets[name];
       for (const s of net.params.slots.values()) {
@@ -332,7 +374,7 @@ export class MoCoGAN {
           net.adam.expAvgSq.write(s.name, sd[`adam/${name}.${s.name}.exp_avg_sq`]);
         }
       }
-      for (const [k, t] of net.buffers) this.#rt.write(t.range(), sd[`${name}.${k}`]);
+      for (const k of net.buffers.keys()) net.stats.write(k, sd[`${name}.${k}`]);
       if (withAdam) net.adam.step = sd["adam/step"][0];
     }
   }

@@ -6,6 +6,7 @@
  */
 import { Network, NetworkBuilder } from "../nn/network.ts";
 import { Rng } from "../nn/random.ts";
+import { WeightAverage } from "../nn/weight_average.ts";
 import { declareLayers, type Layer, runLayers } from "../nn/sequential.ts";
 import { permute, slice } from "../tensor/ops/layout.ts";
 import type { Tensor } from "../tensor/tensor.ts";
@@ -29,6 +30,12 @@ export const NETWORKS = [
 /** The networks' names, as state-dict prefixes. */
 export type NetworkName = typeof NETWORKS[number];
 
+/** The networks that make videos, and that `emaDecay` keeps averages of. */
+export const GENERATORS = ["image_generator", "motion_generator"] as const;
+
+/** The generators' names. */
+export type GeneratorName = typeof GENERATORS[number];
+
 /** The three networks that are layer stacks. */
 export type StackName = Exclude<NetworkName, "motion_generator">;
 
@@ -48,7 +55,18 @@ export class MoCoGANNetworks {
   readonly config: MoCoGANConfig;
   /** The networks by state-dict prefix. */
   readonly nets: Record<NetworkName, Network>;
+  /**
+   * Averaged generators when `config.emaDecay` > 0, else undefined. Their values mean
+   * something only once {@linkcode MoCoGANNetworks.averageReady} is true.
+   */
+  readonly averaged: Record<GeneratorName, Network> | undefined;
+  /**
+   * Whether `averaged` holds an average: false until the first training step or a load
+   * that includes one (until then the average of no steps is the live weights).
+   */
+  averageReady = false;
   readonly #layers: Record<StackName, Layer[]>;
+  readonly #average: WeightAverage | undefined;
 
   /** Builds and initialises the networks from `seed`, as the reference initialises them. */
   constructor(config: MoCoGANConfig, seed: number) {
@@ -65,16 +83,46 @@ export class MoCoGANNetworks {
       beta2: config.beta2,
       weightDecay: config.weightDecay,
     };
-    const build = (name: NetworkName) => {
+    const build = (name: NetworkName, rng: Rng | undefined) => {
       const b = new NetworkBuilder();
       if (name === "motion_generator") declareMotionGenerator(b, config);
       else declareLayers(b, "main", this.#layers[name]);
-      return new Network(name, b, adam, initRng);
+      return new Network(name, b, adam, rng);
     };
-    this.nets = Object.fromEntries(NETWORKS.map((n) => [n, build(n)])) as Record<
+    this.nets = Object.fromEntries(NETWORKS.map((n) => [n, build(n, initRng)])) as Record<
       NetworkName,
       Network
     >;
+    if (config.emaDecay > 0) {
+      // Filled by copying the live networks when first needed (averageGenerators).
+      this.averaged = Object.fromEntries(GENERATORS.map((n) => [n, build(n, undefined)])) as Record<
+        GeneratorName,
+        Network
+      >;
+      // Never trained: evaluation mode unless a caller asks for batch statistics.
+      for (const n of GENERATORS) this.averaged[n].training = false;
+      this.#average = new WeightAverage(config.emaDecay);
+    }
+  }
+
+  /**
+   * The generators that make videos: the averaged ones when the model keeps an average
+   * and it holds one, else the live ones.
+   */
+  get generators(): Record<GeneratorName, Network> {
+    return this.averaged && this.averageReady ? this.averaged : this.nets;
+  }
+
+  /**
+   * Records moving the averaged generators toward the live ones, as after optimiser step
+   * `step` (copying them first when they hold no average yet); nothing without an average.
+   */
+  averageGenerators(step: number): void {
+    if (!this.averaged || !this.#average) return;
+    const pairs = GENERATORS.map((n) => ({ average: this.averaged![n], live: this.nets[n] }));
+    if (!this.averageReady) { for (const p of pairs) p.average.copyFrom(p.live); }
+    this.averageReady = true;
+    this.#average.update(pairs, step);
   }
 
   /** Switches every network between training (batch statistics) and evaluation mode. */
@@ -134,5 +182,7 @@ export class MoCoGANNetworks {
   /** Frees every network's GPU memory; the networks are unusable afterwards. */
   dispose(): void {
     for (const n of NETWORKS) this.nets[n].dispose();
+    for (const n of this.averaged ? GENERATORS : []) this.averaged![n].dispose();
+    this.#average?.dispose();
   }
 }

@@ -11,7 +11,7 @@
 import type { MoCoGANConfig } from "./config.ts";
 
 /** The configuration fields a recipe may set. */
-export type RecipeFields = Pick<MoCoGANConfig, "motion" | "realLabel">;
+export type RecipeFields = Pick<MoCoGANConfig, "motion" | "loss" | "realLabel" | "emaDecay">;
 
 /** A named recipe: its fields and one line saying where it comes from. */
 export interface Recipe {
@@ -28,11 +28,11 @@ export interface Recipe {
  */
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   seed: {
-    fields: { motion: "feedback", realLabel: 0.9 },
+    fields: { motion: "feedback", loss: "bce", realLabel: 0.9, emaDecay: 0 },
     summary: "the seed's: feedback GRU, BCE with real label 0.9 (default)",
   },
   paper: {
-    fields: { motion: "iid", realLabel: 0.9 },
+    fields: { motion: "iid", loss: "bce", realLabel: 0.9, emaDecay: 0 },
     summary: "the paper's iid GRU motion network, BCE with real label 0.9",
   },
 };

@@ -19,19 +19,31 @@ export class StateDictError extends Error {
 const IGNORED = /\.num_batches_tracked$/;
 
 /**
+ * Prefixes of the optional groups of entries: Adam state (`adam/`) and the generators'
+ * weight average (`ema/`). Each group is all-or-nothing.
+ */
+export const OPTIONAL_GROUPS = ["adam/", "ema/"] as const;
+
+/** One of {@linkcode OPTIONAL_GROUPS}. */
+export type OptionalGroup = typeof OPTIONAL_GROUPS[number];
+
+/**
  * Checks `sd` against the expected shapes before anything is loaded. Parameters and
- * buffers are required; Adam entries are all-or-nothing. `given` holds the shapes
- * stored with the tensors (from a safetensors header), when known. Returns whether
- * the Adam state is present.
+ * buffers are required; each optional group (Adam state, weight average) is
+ * all-or-nothing. `given` holds the shapes stored with the tensors (from a safetensors
+ * header), when known. Returns the optional groups present.
  */
 export function checkStateDict(
   sd: StateDict,
   expected: Map<string, number[]>,
   given: Record<string, number[]> = {},
-): boolean {
-  const withAdam = Object.keys(sd).some((k) => k.startsWith("adam/"));
+): Set<OptionalGroup> {
+  const present = new Set(
+    OPTIONAL_GROUPS.filter((g) => Object.keys(sd).some((k) => k.startsWith(g))),
+  );
   for (const [name, shape] of expected) {
-    if (name.startsWith("adam/") && !withAdam) continue;
+    const group = OPTIONAL_GROUPS.find((g) => name.startsWith(g));
+    if (group && !present.has(group)) continue;
     const t = sd[name];
     if (!t) {
       throw new StateDictError(
@@ -57,5 +69,5 @@ export function checkStateDict(
       );
     }
   }
-  return withAdam;
+  return present;
 }

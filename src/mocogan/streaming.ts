@@ -109,9 +109,9 @@ export async function* generateFrames(
     throw new RangeError(`categories must hold ${N} values for a model with categories`);
   }
   const statistics = batchStats ? undefined : await model.motionStatistics(L);
-  const mg = model.nets.motion_generator, ig = model.nets.image_generator;
+  const mg = model.generators.motion_generator, ig = model.generators.image_generator;
   const layers = imageGeneratorLayers(c);
-  const nets = Object.values(model.nets);
+  const nets = [mg, ig];
   const was = nets.map((n) => [n.training, n.updateRunningStats] as const);
   const owned: Tensor[] = [];
   const keep = (t: Tensor) => (owned.push(t), t);

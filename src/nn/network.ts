@@ -5,7 +5,7 @@
  * @module
  */
 import { runtime } from "../gpu/runtime.ts";
-import { Tensor } from "../tensor/tensor.ts";
+import type { Tensor } from "../tensor/tensor.ts";
 import { Adam, type AdamOptions } from "./adam.ts";
 import { type Init, materialise } from "./init.ts";
 import type { NonFiniteCounter } from "./finite.ts";
@@ -49,7 +49,12 @@ export class Network {
   readonly params: FlatBuffer;
   /** Optimiser state (its moments allocated on first use). */
   readonly adam: Adam;
-  /** Running statistics by name. */
+  /**
+   * Running statistics in one flat buffer (so that one launch can read or update them
+   * all, as for the parameters).
+   */
+  readonly stats: FlatBuffer;
+  /** Running statistics by name: views into {@linkcode Network.stats}. */
   readonly buffers: Map<string, Tensor>;
   /** Buffer shapes by name. */
   readonly bufferSpecs: Map<string, StateSpec>;
@@ -71,28 +76,38 @@ export class Network {
   #grads: FlatBuffer | undefined;
 
   /**
-   * Allocates and initialises the parameters and buffers. Gradients and Adam moments are
-   * allocated when training first needs them, so a model that only generates holds its
-   * weights and running statistics and nothing else.
+   * Allocates the parameters and buffers and initialises them from `rng` (left zero
+   * without one, for a network that {@linkcode Network.copyFrom} fills). Gradients and
+   * Adam moments are allocated when training first needs them, so a model that only
+   * generates holds its weights and running statistics and nothing else.
    */
-  constructor(prefix: string, b: NetworkBuilder, adam: AdamOptions, rng: Rng) {
+  constructor(prefix: string, b: NetworkBuilder, adam: AdamOptions, rng: Rng | undefined) {
     this.prefix = prefix;
     const { slots, length } = layout(b.params.map((p) => [p.name, p.shape]));
     this.params = new FlatBuffer(slots, length);
     this.#makeLike = () => new FlatBuffer(slots, length);
     this.adam = new Adam(adam, this.#makeLike);
+    const stats = layout(b.buffers.map((s) => [s.name, s.shape]));
+    this.stats = new FlatBuffer(stats.slots, stats.length);
+    this.buffers = this.stats.tensors;
+    this.bufferSpecs = new Map(b.buffers.map((s) => [s.name, s]));
     for (const p of b.params) {
-      this.params.write(p.name, materialise(p.init, numel(p.shape), rng));
+      if (rng) this.params.write(p.name, materialise(p.init, numel(p.shape), rng));
       this.params.tensors.get(p.name)!.requiresGrad = true;
     }
-    this.buffers = new Map();
-    this.bufferSpecs = new Map();
-    for (const s of b.buffers) {
-      const t = Tensor.from(materialise(s.init, numel(s.shape), rng), s.shape, true);
-      t.name = s.name;
-      this.buffers.set(s.name, t);
-      this.bufferSpecs.set(s.name, s);
+    // After all parameters, in declaration order: the draws the reference makes.
+    if (rng) {
+      for (const s of b.buffers) {
+        this.stats.write(s.name, materialise(s.init, numel(s.shape), rng));
+      }
     }
+  }
+
+  /** Records copying `src`'s parameters and running statistics (same declarations) here. */
+  copyFrom(src: Network): void {
+    const rt = runtime();
+    rt.copy(src.params.range(), this.params.range());
+    rt.copy(src.stats.range(), this.stats.range());
   }
 
   /** Gradients from the last step, in the parameters' layout. */
@@ -104,7 +119,7 @@ export class Network {
   get allocatedBytes(): number {
     const flat = this.params.length * 4;
     const copies = 1 + (this.#grads ? 1 : 0) + (this.adam.allocated ? 2 : 0);
-    return flat * copies + [...this.buffers.values()].reduce((s, t) => s + t.size * 4, 0);
+    return flat * copies + this.stats.length * 4;
   }
 
   /** Frees all of the network's GPU memory; it cannot be used afterwards. */
@@ -112,7 +127,7 @@ export class Network {
     this.params.dispose();
     this.#grads?.dispose();
     this.adam.dispose();
-    for (const t of this.buffers.values()) t.dispose();
+    this.stats.dispose();
   }
 
   /** A parameter tensor (a gradient leaf). */
@@ -154,7 +169,7 @@ export class Network {
    * Adam moments, running statistics) into `counter[slot]`.
    */
   countNonFinite(counter: NonFiniteCounter, slot: number): void {
-    const flat = [this.params, this.adam.expAvg, this.adam.expAvgSq].map((b) => b.range());
-    counter.count([...flat, ...[...this.buffers.values()].map((t) => t.range())], slot);
+    const flat = [this.params, this.adam.expAvg, this.adam.expAvgSq, this.stats];
+    counter.count(flat.map((b) => b.range()), slot);
   }
 }

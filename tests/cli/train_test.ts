@@ -13,7 +13,8 @@ Deno.test("train on shapes: run folder, log, samples, checkpoints; resume is bit
   const dir = await Deno.makeTempDir({ prefix: "mocogan-cli-" });
   try {
     const a = join(dir, "a"), b = join(dir, "b");
-    const common = [...TINY, "--data", "shapes", "--seed", "5"];
+    // With a weight average, so that resuming it through the command line is covered too.
+    const common = [...TINY, "--data", "shapes", "--seed", "5", "--ema-decay", "0.99"];
     const straight = await cli([
       "train",
       ...common,
@@ -79,6 +80,11 @@ Deno.test("train on shapes: run folder, log, samples, checkpoints; resume is bit
       l.map(({ step, videoD, imageD, generator }) => ({ step, videoD, imageD, generator }));
     assertEquals(lb.map((e) => e.step), [1, 2, 3, 4, 5, 6]);
     assertEquals(losses(lb), losses(la));
+    const ta = (await readSafetensors(join(a, "latest.safetensors"))).tensors;
+    const tb = (await readSafetensors(join(b, "latest.safetensors"))).tensors;
+    const average = Object.keys(ta).filter((k) => k.startsWith("ema/"));
+    assert(average.includes("ema/motion_generator.gru.weight_ih"), `no average: ${average}`);
+    for (const k of average) assertEquals(tb[k].data, ta[k].data, k);
     // Equality alone would let NaN (logged as null) match NaN: the losses must be numbers.
     for (const e of [...la, ...lb]) {
       for (const v of [e.videoD, e.imageD, e.generator]) {

@@ -17,7 +17,7 @@ const config = {
 /** Bytes of the parameters (one copy) and running statistics of every network. */
 function weightBytes(model: MoCoGAN): number {
   return Object.values(model.nets).reduce(
-    (s, n) => s + n.params.length * 4 + [...n.buffers.values()].reduce((b, t) => b + t.size * 4, 0),
+    (s, n) => s + n.params.length * 4 + n.stats.length * 4,
     0,
   );
 }
