@@ -157,6 +157,29 @@ export function choiceFlag<T extends string>(
   return v as T;
 }
 
+/**
+ * Reads a comma-separated subset of `choices` (`--augment color,cutout`), each at most
+ * once, in the order given; `none` is the empty list.
+ */
+export function listFlag<T extends string>(
+  flags: Flags,
+  name: string,
+  choices: readonly T[],
+): T[] | undefined {
+  const v = stringFlag(flags, name);
+  if (v === undefined) return undefined;
+  if (v === "none") return [];
+  const items = v.split(",").map((s) => s.trim());
+  const bad = items.find((s) => !choices.includes(s as T));
+  if (bad !== undefined || new Set(items).size !== items.length) {
+    throw new UsageError(
+      `--${name} must be none or a comma-separated list of ${choices.join(", ")} ` +
+        `(each once), got '${v}'`,
+    );
+  }
+  return items as T[];
+}
+
 /** Reads a `WxH` size flag such as `--input-size 320x240`. */
 export function sizeFlag(
   flags: Flags,

@@ -17,7 +17,15 @@ import {
   PRESETS,
 } from "../mocogan/config.ts";
 import { findRecipe, RECIPES } from "../mocogan/recipe.ts";
-import { choiceFlag, type Flags, type FlagSpec, intFlag, numberFlag, stringFlag } from "./args.ts";
+import {
+  choiceFlag,
+  type Flags,
+  type FlagSpec,
+  intFlag,
+  listFlag,
+  numberFlag,
+  stringFlag,
+} from "./args.ts";
 import { UsageError } from "./args.ts";
 
 /** Flags that set model configuration fields (shared by train and generate). */
@@ -38,6 +46,7 @@ export const CONFIG_FLAGS: FlagSpec = {
   "motion-norm": { type: "string" },
   loss: { type: "string" },
   "ema-decay": { type: "string" },
+  augment: { type: "string" },
   lr: { type: "string" },
   "weight-decay": { type: "string" },
 };
@@ -111,6 +120,7 @@ export async function layerConfig(
   set("motionNorm", choiceFlag(flags, "motion-norm", ["running", "population"] as const));
   set("loss", choiceFlag(flags, "loss", ["bce", "hinge"] as const));
   set("emaDecay", numberFlag(flags, "ema-decay", { allowZero: true }));
+  set("augment", listFlag(flags, "augment", ["color", "translation", "cutout"] as const));
   set("lr", numberFlag(flags, "lr"));
   set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");

@@ -46,6 +46,8 @@ ${recipeLines()}
                         (e.g. 0.999, about the last 1,000 steps) and generate with it;
                         0 (default) keeps none. Given to generate or eval for a model
                         that keeps one, 0 uses the trained weights instead
+  --augment LIST        DiffAugment every discriminator input: any of color,
+                        translation, cutout (comma-separated), or none (default)
   --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
 
 /** `cli.ts help train`. */

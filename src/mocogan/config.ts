@@ -72,6 +72,11 @@ export interface MoCoGANConfig {
    * key: training itself is the same either way.
    */
   emaDecay: number;
+  /**
+   * Differentiable augmentation of every discriminator input (augment.ts): any of
+   * `color`, `translation`, `cutout`; empty for none. Not a reference key.
+   */
+  augment: ("color" | "translation" | "cutout")[];
   /** One-sided label smoothing target; `real_label`. */
   realLabel: number;
   /** Adam learning rate; `lr`. */
@@ -115,6 +120,8 @@ export const configFields = z.object({
   loss: z.enum(["bce", "hinge"]).default("bce"),
   /** Decay of the generators' weight average (0: none). */
   emaDecay: real().min(0).lt(1).default(0),
+  /** DiffAugment of the discriminators' inputs (none when empty). */
+  augment: z.array(z.enum(["color", "translation", "cutout"])).default([]),
   /** One-sided label smoothing target for real samples. */
   realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */

@@ -11,7 +11,10 @@
 import type { MoCoGANConfig } from "./config.ts";
 
 /** The configuration fields a recipe may set. */
-export type RecipeFields = Pick<MoCoGANConfig, "motion" | "loss" | "realLabel" | "emaDecay">;
+export type RecipeFields = Pick<
+  MoCoGANConfig,
+  "motion" | "loss" | "realLabel" | "emaDecay" | "augment"
+>;
 
 /** A named recipe: its fields and one line saying where it comes from. */
 export interface Recipe {
@@ -28,11 +31,11 @@ export interface Recipe {
  */
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   seed: {
-    fields: { motion: "feedback", loss: "bce", realLabel: 0.9, emaDecay: 0 },
+    fields: { motion: "feedback", loss: "bce", realLabel: 0.9, emaDecay: 0, augment: [] },
     summary: "the seed's: feedback GRU, BCE with real label 0.9 (default)",
   },
   paper: {
-    fields: { motion: "iid", loss: "bce", realLabel: 0.9, emaDecay: 0 },
+    fields: { motion: "iid", loss: "bce", realLabel: 0.9, emaDecay: 0, augment: [] },
     summary: "the paper's iid GRU motion network, BCE with real label 0.9",
   },
 };

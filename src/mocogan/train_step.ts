@@ -13,6 +13,7 @@ import { concat, slice } from "../tensor/ops/layout.ts";
 import { bceWithLogits, crossEntropy, hingeLoss } from "../tensor/ops/loss.ts";
 import type { MoCoGANConfig } from "./config.ts";
 import { Tensor, withScope } from "../tensor/tensor.ts";
+import { augmentInputs } from "./augment.ts";
 import { DivergenceError } from "./divergence.ts";
 import { oneHot } from "./latent_codes.ts";
 import type { ModelRng } from "./model_rng.ts";
@@ -158,26 +159,28 @@ function recordStep(
     const fake = m.fakeVideos(content, { noise, h0, length: L }, window, onehot);
     const realFrame = slice(real, 2, t, t + 1).reshape([B, 3, S, S]);
     const fakeFrame = m.frame(fake.byFrame, t);
+    // Every discriminator input, with fresh parameters each time (identity without a policy).
+    const aug = (x: Tensor) => augmentInputs(x, rng, c.augment);
 
     // The discriminators see real and detached fake inputs in one pass of 2B, whose
     // BatchNorm normalises each half with its own statistics (updating the running ones
     // real first): the reference's two calls, in half the launches.
     // Video discriminator: real clips → real, detached fakes → fake.
-    const dv = m.videoD(concat([real, fake.clips.detach()], 0), 2);
+    const dv = m.videoD(aug(concat([real, fake.clips.detach()], 0)), 2);
     let lossDV = discriminatorLoss(c, dv.real);
     if (realCats) lossDV = add(lossDV, crossEntropy(slice(dv.cats!, 0, 0, B), realCats));
     optimise(m, ["video_discriminator"], lossDV, one);
 
     // Image discriminator on frame t.
     const frames = concat([realFrame, fakeFrame.detach()], 0);
-    const lossDI = discriminatorLoss(c, m.run("image_discriminator", frames, 2));
+    const lossDI = discriminatorLoss(c, m.run("image_discriminator", aug(frames), 2));
     optimise(m, ["image_discriminator"], lossDI, one);
 
     // Generator and motion network, through both (just updated) discriminators.
-    const dvGen = m.videoD(fake.clips);
+    const dvGen = m.videoD(aug(fake.clips));
     let lossG = add(
       generatorLoss(c, dvGen.real),
-      generatorLoss(c, m.run("image_discriminator", fakeFrame)),
+      generatorLoss(c, m.run("image_discriminator", aug(fakeFrame))),
     );
     if (catLabels) lossG = add(lossG, crossEntropy(dvGen.cats!, catLabels));
     optimise(m, ["image_generator", "motion_generator"], lossG, one);

@@ -1,5 +1,5 @@
 import { assertEquals, assertRejects, assertThrows } from "../_assert.ts";
-import { intFlag, numberFlag, parseFlags, UsageError } from "../../src/cli/args.ts";
+import { intFlag, listFlag, numberFlag, parseFlags, UsageError } from "../../src/cli/args.ts";
 import { layerConfig } from "../../src/cli/config_layers.ts";
 
 const SPEC = {
@@ -51,4 +51,16 @@ Deno.test("--weight-decay Infinity is refused before any model is built", async 
     UsageError,
     "--weight-decay must be a finite number ≥ 0, got 'Infinity'",
   );
+});
+
+Deno.test("list flags take none or each choice once, and config layers pass them on", async () => {
+  const choices = ["color", "translation", "cutout"] as const;
+  assertEquals(listFlag({ augment: "cutout,color" }, "augment", choices), ["cutout", "color"]);
+  assertEquals(listFlag({ augment: "none" }, "augment", choices), []);
+  assertEquals(listFlag({}, "augment", choices), undefined);
+  for (const bad of ["colour", "color,color", "", "color,"]) {
+    assertThrows(() => listFlag({ augment: bad }, "augment", choices), UsageError, "--augment");
+  }
+  const { partial } = await layerConfig({ augment: "translation", "ema-decay": "0.99" });
+  assertEquals([partial.augment, partial.emaDecay], [["translation"], 0.99]);
 });

@@ -1,0 +1,186 @@
+/**
+ * Training recipes compared by measurement (issue 7): each candidate is trained through
+ * the command line on each data set with each seed, then scored by `eval`. A candidate
+ * that keeps a weight average (`--ema-decay`) is scored twice from the same run: with the
+ * average, and with the trained weights (`--ema-decay 0`), since the average does not
+ * change training.
+ *
+ *   deno run -A bench/recipes.ts [--out DIR] [--steps 6000] [--seeds 0,1]
+ *     [--data shapes,../shared/data/weizmann-actions] [--candidates bce-ema,hinge-ema]
+ *     [--frames 16] [--count 256] [--json FILE]
+ *
+ * Runs go to DIR/<data>-<candidate>-s<seed>; a run whose `latest.safetensors` already has
+ * the steps asked for is not trained again, and its scores are read from the JSON that a
+ * previous pass left next to it, so an interrupted comparison continues where it stopped.
+ * One 6,000-step run at the issue's sizes takes about 35 minutes on a 2-core CPU.
+ *
+ * @module
+ */
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
+import { readSafetensors } from "../src/io/safetensors.ts";
+
+/** The model's sizes of the issue's measurement (CPU-sized). */
+const SIZES = [
+  "--image-size",
+  "32",
+  "--video-length",
+  "8",
+  "--batch-size",
+  "8",
+  "--ndf",
+  "16",
+  "--ngf",
+  "16",
+];
+
+/** Candidates: name → training flags. */
+const CANDIDATES: Record<string, string[]> = {
+  "bce-ema": ["--loss", "bce", "--ema-decay", "0.999"],
+  "hinge-ema": ["--loss", "hinge", "--ema-decay", "0.999"],
+  "paper-ema": ["--recipe", "paper", "--ema-decay", "0.999"],
+  "bce-ema-aug": ["--loss", "bce", "--ema-decay", "0.999", "--augment", "color,translation,cutout"],
+  "hinge-ema-aug": [
+    "--loss",
+    "hinge",
+    "--ema-decay",
+    "0.999",
+    "--augment",
+    "color,translation,cutout",
+  ],
+};
+
+const { values: a } = parseArgs({
+  args: Deno.args,
+  options: {
+    out: { type: "string", default: "runs/recipes" },
+    steps: { type: "string", default: "6000" },
+    seeds: { type: "string", default: "0,1" },
+    data: { type: "string", default: "shapes,../shared/data/weizmann-actions" },
+    candidates: { type: "string", default: "bce-ema,hinge-ema" },
+    frames: { type: "string", default: "16" },
+    count: { type: "string", default: "256" },
+    json: { type: "string" },
+  },
+});
+
+/** Runs `deno run -A cli.ts ...args`, passing stderr through; returns stdout. */
+async function cli(args: string[]): Promise<string> {
+  console.error(`$ deno run -A cli.ts ${args.join(" ")}`);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "cli.ts", ...args],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (!out.success) throw new Error(`cli.ts ${args[0]} failed (exit ${out.code})`);
+  return new TextDecoder().decode(out.stdout);
+}
+
+/** The step stored in a run's latest checkpoint, or 0 when it has none. */
+async function trainedSteps(run: string): Promise<number> {
+  try {
+    return Number((await readSafetensors(join(run, "latest.safetensors"))).metadata.step);
+  } catch {
+    return 0;
+  }
+}
+
+/** One row of the comparison: a run scored one way. */
+interface Row {
+  data: string;
+  candidate: string;
+  weights: "average" | "trained";
+  seed: number;
+  run: string;
+  scores: Record<string, unknown>;
+}
+
+const steps = Number(a.steps);
+const rows: Row[] = [];
+for (const data of a.data!.split(",")) {
+  for (const candidate of a.candidates!.split(",")) {
+    const flags = CANDIDATES[candidate];
+    if (!flags) throw new Error(`unknown candidate ${candidate}: ${Object.keys(CANDIDATES)}`);
+    for (const seed of a.seeds!.split(",").map(Number)) {
+      const run = join(a.out!, `${basename(data)}-${candidate}-s${seed}`);
+      if (await trainedSteps(run) < steps) {
+        const resume = await trainedSteps(run) > 0;
+        await cli([
+          "train",
+          ...(resume ? ["--resume", run] : [
+            "--data",
+            data,
+            ...SIZES,
+            ...flags,
+            "--seed",
+            String(seed),
+            "--sample-every",
+            "0",
+            "--checkpoint-every",
+            "1000",
+            "--out",
+            run,
+          ]),
+          "--steps",
+          String(steps),
+        ]);
+      }
+      const ways = flags.includes("--ema-decay")
+        ? ["average", "trained"] as const
+        : ["trained"] as const;
+      for (const weights of ways) {
+        const file = join(run, `eval-${weights}-${a.frames}f.json`);
+        let text: string;
+        try {
+          text = await Deno.readTextFile(file);
+        } catch {
+          const extra = weights === "trained" && ways.length === 2 ? ["--ema-decay", "0"] : [];
+          text = await cli([
+            "eval",
+            run,
+            "--frames",
+            a.frames!,
+            "--count",
+            a.count!,
+            ...extra,
+            "--json",
+          ]);
+          await Deno.writeTextFile(file, text);
+        }
+        rows.push({ data, candidate, weights, seed, run, scores: JSON.parse(text) });
+      }
+    }
+  }
+}
+
+/** A score of a row by path (e.g. `generated.acd`), or NaN. */
+function score(r: Row, path: string): number {
+  let v: unknown = r.scores;
+  for (const k of path.split(".")) v = (v as Record<string, unknown> | undefined)?.[k];
+  return typeof v === "number" ? v : NaN;
+}
+
+const cols: [string, string][] = [
+  ["ACD", "generated.acd"],
+  ["diversity", "generated.diversity"],
+  ["speed ratio", "speedRatio"],
+  ["Fréchet", "frechet"],
+  ["motion control", "motionControl.overall"],
+];
+const lines = [
+  `| data | candidate | weights | seed | ${cols.map((c) => c[0]).join(" | ")} |`,
+  `| --- | --- | --- | --- | ${cols.map(() => "---").join(" | ")} |`,
+  ...rows.map((r) =>
+    `| ${basename(r.data)} | ${r.candidate} | ${r.weights} | ${r.seed} | ${
+      cols.map(([, p]) => score(r, p).toFixed(p === "motionControl.overall" ? 2 : 1)).join(" | ")
+    } |`
+  ),
+];
+console.log(lines.join("\n"));
+if (a.json) {
+  await Deno.writeTextFile(
+    a.json,
+    JSON.stringify({ steps, frames: Number(a.frames), count: Number(a.count), rows }, null, 2) +
+      "\n",
+  );
+}
