@@ -7,11 +7,12 @@
  *
  *   deno run -A bench/recipes.ts [--out DIR] [--steps 6000] [--seeds 0,1]
  *     [--data shapes,../shared/data/weizmann-actions] [--candidates bce-ema,hinge-ema]
- *     [--frames 16] [--count 256] [--json FILE]
+ *     [--frames 16] [--count 256] [--json FILE] [--collect]
  *
  * Runs go to DIR/<data>-<candidate>-s<seed>; a run whose `latest.safetensors` already has
  * the steps asked for is not trained again, and its scores are read from the JSON that a
  * previous pass left next to it, so an interrupted comparison continues where it stopped.
+ * `--collect` trains nothing: it scores and tables the runs that have finished.
  * One 6,000-step run at the issue's sizes takes about 35 minutes on a 2-core CPU.
  *
  * @module
@@ -19,6 +20,7 @@
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { readSafetensors } from "../src/io/safetensors.ts";
+import { recipes } from "./tables.ts";
 
 /** The model's sizes of the issue's measurement (CPU-sized). */
 const SIZES = [
@@ -61,6 +63,7 @@ const { values: a } = parseArgs({
     frames: { type: "string", default: "16" },
     count: { type: "string", default: "256" },
     json: { type: "string" },
+    collect: { type: "boolean" },
   },
 });
 
@@ -103,6 +106,7 @@ for (const data of a.data!.split(",")) {
     if (!flags) throw new Error(`unknown candidate ${candidate}: ${Object.keys(CANDIDATES)}`);
     for (const seed of a.seeds!.split(",").map(Number)) {
       const run = join(a.out!, `${basename(data)}-${candidate}-s${seed}`);
+      if (a.collect && await trainedSteps(run) < steps) continue;
       if (await trainedSteps(run) < steps) {
         const resume = await trainedSteps(run) > 0;
         await cli([
@@ -153,34 +157,11 @@ for (const data of a.data!.split(",")) {
   }
 }
 
-/** A score of a row by path (e.g. `generated.acd`), or NaN. */
-function score(r: Row, path: string): number {
-  let v: unknown = r.scores;
-  for (const k of path.split(".")) v = (v as Record<string, unknown> | undefined)?.[k];
-  return typeof v === "number" ? v : NaN;
-}
-
-const cols: [string, string][] = [
-  ["ACD", "generated.acd"],
-  ["diversity", "generated.diversity"],
-  ["speed ratio", "speedRatio"],
-  ["Fréchet", "frechet"],
-  ["motion control", "motionControl.overall"],
-];
-const lines = [
-  `| data | candidate | weights | seed | ${cols.map((c) => c[0]).join(" | ")} |`,
-  `| --- | --- | --- | --- | ${cols.map(() => "---").join(" | ")} |`,
-  ...rows.map((r) =>
-    `| ${basename(r.data)} | ${r.candidate} | ${r.weights} | ${r.seed} | ${
-      cols.map(([, p]) => score(r, p).toFixed(p === "motionControl.overall" ? 2 : 1)).join(" | ")
-    } |`
-  ),
-];
-console.log(lines.join("\n"));
+const result = { steps, frames: Number(a.frames), count: Number(a.count), rows };
+console.log(recipes(result).join("\n"));
 if (a.json) {
   await Deno.writeTextFile(
     a.json,
-    JSON.stringify({ steps, frames: Number(a.frames), count: Number(a.count), rows }, null, 2) +
-      "\n",
+    JSON.stringify(result, null, 2) + "\n",
   );
 }

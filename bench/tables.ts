@@ -129,11 +129,47 @@ function dataScaling(json: Json): string[] {
   );
 }
 
+/**
+ * Training recipes compared (bench/recipes.ts): each run's evaluation scores, with the
+ * average or the trained weights, and real clips scored the same way once per data set.
+ */
+export function recipes(json: Json): string[] {
+  const rows = json.rows as Json[];
+  const scores = (s: Json, real: boolean) => [
+    r2(real ? s.real.acd : s.generated.acd),
+    fixed(1)(real ? s.real.diversity : s.generated.diversity),
+    r2(real ? 1 : s.speedRatio),
+    fixed(1)(real ? s.frechetReal : s.frechet),
+    r2(real ? s.motionControlReal?.overall : s.motionControl?.overall),
+  ];
+  const name = (data: string) => data.split("/").filter(Boolean).at(-1)!;
+  const out: string[][] = [];
+  for (const data of new Set(rows.map((r) => r.data as string))) {
+    const group = rows.filter((r) => r.data === data);
+    for (const r of group) {
+      out.push([name(data), r.candidate, r.weights, String(r.seed), ...scores(r.scores, false)]);
+    }
+    out.push([name(data), "real clips", "-", "-", ...scores(group[0].scores, true)]);
+  }
+  return markdownTable([
+    "data",
+    "candidate",
+    "weights",
+    "seed",
+    "ACD",
+    "diversity",
+    "speed ratio",
+    "Fréchet",
+    "motion control",
+  ], out);
+}
+
 /** The kinds of table, by the name used in the markers. */
 export const RENDERERS: Record<string, Renderer> = {
   speed,
   memory,
   "data-scaling": dataScaling,
+  recipes,
 };
 
 const MARKER = /^<!-- table (\S+) (\S+) -->$/;
