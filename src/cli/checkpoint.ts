@@ -6,7 +6,12 @@
  * @module
  */
 import { writeSafetensors } from "../io/safetensors.ts";
-import { type Checkpoint, checkpointContents, metadataJson } from "../mocogan/checkpoint.ts";
+import {
+  type Checkpoint,
+  checkpointContents,
+  decodeCheckpoint,
+  metadataJson,
+} from "../mocogan/checkpoint.ts";
 import { loadCheckpoint } from "../mocogan/checkpoint_file.ts";
 import type { MoCoGAN } from "../mocogan/model.ts";
 
@@ -46,10 +51,35 @@ export interface LoadedCheckpoint extends Checkpoint {
   sampler?: number[];
 }
 
-/** Reads a checkpoint file (ours or reference-named PyTorch weights). */
+/**
+ * The name that stands for the model shipped with the program (as `--data shapes` stands
+ * for the built-in data it was trained on).
+ */
+export const BUILTIN_MODEL = "shapes";
+
+/** Where the shipped model lives: next to the code, locally or in the published package. */
+export const BUILTIN_MODEL_URL: URL = new URL("../../models/shapes.safetensors", import.meta.url);
+
+/**
+ * Reads a checkpoint file (ours or reference-named PyTorch weights), or with
+ * {@linkcode BUILTIN_MODEL} the model shipped with the program.
+ */
 export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
-  const out: LoadedCheckpoint = await loadCheckpoint(path);
+  const out: LoadedCheckpoint = path === BUILTIN_MODEL
+    ? await readBuiltinModel()
+    : await loadCheckpoint(path);
   const sampler = metadataJson(out.metadata, "sampler", path);
   if (Array.isArray(sampler)) out.sampler = sampler.map(Number);
   return out;
+}
+
+/** The shipped model, read from disk or, when the package runs from a URL, fetched. */
+async function readBuiltinModel(): Promise<Checkpoint> {
+  const url = BUILTIN_MODEL_URL;
+  if (url.protocol === "file:") return await loadCheckpoint(url);
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`cannot fetch the built-in model from ${url.href}: ${response.status}`);
+  }
+  return decodeCheckpoint(new Uint8Array(await response.arrayBuffer()), { source: url.href });
 }

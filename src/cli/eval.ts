@@ -13,7 +13,7 @@ import { DataError } from "../video/errors.ts";
 import { openTrainingData } from "../video/training_data.ts";
 import { type FlagSpec, intFlag, parseFlags, sizeFlag, stringFlag, UsageError } from "./args.ts";
 import { loadCheckpointInto } from "../mocogan/checkpoint.ts";
-import { readCheckpoint } from "./checkpoint.ts";
+import { BUILTIN_MODEL, readCheckpoint } from "./checkpoint.ts";
 import { CONFIG_FLAGS } from "./config_layers.ts";
 import { checkpointConfig } from "./generate.ts";
 import { EVAL_HELP } from "./help.ts";
@@ -60,7 +60,7 @@ export async function evaluate(args: string[]): Promise<number> {
     path ??= new RunDir(run).latestPath;
   } else if (path === undefined) {
     throw new UsageError("eval needs a run folder (eval RUN) or --checkpoint FILE with --data");
-  } else root = await runFolderOf(path);
+  } else if (path !== BUILTIN_MODEL) root = await runFolderOf(path);
   const data = stringFlag(flags, "data") ?? saved?.data;
   if (data === undefined) {
     throw new UsageError(

@@ -24,7 +24,7 @@ import {
   UsageError,
 } from "./args.ts";
 import { loadCheckpointInto } from "../mocogan/checkpoint.ts";
-import { type LoadedCheckpoint, readCheckpoint } from "./checkpoint.ts";
+import { BUILTIN_MODEL, type LoadedCheckpoint, readCheckpoint } from "./checkpoint.ts";
 import { CONFIG_FLAGS, hasConfigFlags, layerConfig } from "./config_layers.ts";
 import { GENERATE_HELP } from "./help.ts";
 import { drawLatents, type Latents, readLatents, saveLatents } from "./latents.ts";
@@ -61,10 +61,7 @@ export async function generate(args: string[]): Promise<number> {
     console.log(GENERATE_HELP);
     return 0;
   }
-  const path = stringFlag(flags, "checkpoint");
-  if (path === undefined) {
-    throw new UsageError("generate needs --checkpoint FILE (e.g. RUN/latest.safetensors)");
-  }
+  const path = stringFlag(flags, "checkpoint") ?? BUILTIN_MODEL;
   let out = stringFlag(flags, "out");
   if (out === undefined) {
     if (Deno.stdout.isTerminal()) {
@@ -88,6 +85,12 @@ export async function generate(args: string[]): Promise<number> {
   const latentsExist = latentsPath !== undefined && await exists(latentsPath);
   if (latentsPath !== undefined && !latentsExist) await checkWritable(latentsPath);
 
+  if (flags.checkpoint === undefined) {
+    console.error(
+      `no --checkpoint: generating with the built-in model, trained on the built-in ` +
+        `'${BUILTIN_MODEL}' data (give --checkpoint RUN/latest.safetensors for your own)`,
+    );
+  }
   const ckpt = await readCheckpoint(path);
   const config = await checkpointConfig(ckpt, flags, path);
   const seed = intFlag(flags, "seed", 0) ?? crypto.getRandomValues(new Uint32Array(1))[0];

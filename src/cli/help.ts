@@ -10,7 +10,7 @@ export const MAIN_HELP = `MoCoGAN: generate videos from noise, trained on your v
 
 Usage:
   deno run -A cli.ts train --data DIR|FILE|LIST.txt|-|shapes [flags]
-  deno run -A cli.ts generate --checkpoint RUN/latest.safetensors [flags] | ffplay -
+  deno run -A cli.ts generate [--checkpoint RUN/latest.safetensors] [flags] | ffplay -
   deno run -A cli.ts eval RUN | --checkpoint FILE --data SOURCE [flags]
   deno run -A cli.ts serve [RUN ...] [--port N] [--host H]   (pages in a browser)
   deno run -A cli.ts report RUN                              (RUN/report.html)
@@ -87,10 +87,12 @@ ${CONFIG_HELP}
 Ctrl-C finishes the current step, writes RUN/latest.safetensors and exits with 130.`;
 
 /** `cli.ts help generate`. */
-export const GENERATE_HELP = `Usage: deno run -A cli.ts generate --checkpoint FILE [flags]
+export const GENERATE_HELP = `Usage: deno run -A cli.ts generate [--checkpoint FILE] [flags]
 
   --checkpoint FILE     ours, or PyTorch weights as safetensors with the reference's
-                        names (config from its metadata, or from the flags below)
+                        names (config from its metadata, or from the flags below);
+                        shapes (the default) is the model shipped with the program,
+                        trained on the built-in shapes data (BENCHMARKS.md)
   --out FILE|-          .mp4 .webm .gif .png (frames side by side) .y4m, or - for a Y4M
                         stream on stdout (the default when stdout is not a terminal)
   --frames N            frames per video, any length (default 2 x training T)
@@ -130,7 +132,8 @@ Scores generated clips against real clips of the data (evaluation mode, fixed co
                      requested category in generated clips, overall and per category
 
   RUN                   a training run: its latest.safetensors and its --data
-  --checkpoint FILE     a checkpoint (with RUN: instead of RUN/latest.safetensors)
+  --checkpoint FILE     a checkpoint (with RUN: instead of RUN/latest.safetensors);
+                        shapes: the model shipped with the program
   --data SOURCE         real videos, as for train (default: the run's)
   --every-nth N --input-size WxH --cache-dir DIR
                         as for train (default: the run's)

@@ -9,12 +9,21 @@
  * GET /api/runs                 RunInfo[]
  * GET /api/runs/ID/log?offset=N LogChunk: log lines after byte N, and the samples now
  * GET /runs/ID/REL              a sample or checkpoint file of run ID
+ * GET /models/shapes.safetensors the model shipped with the program
  * ```
  *
  * @module
  */
 import { basename, extname } from "node:path";
-import type { CheckpointRef, LogChunk, RunInfo, SampleSet } from "../web/run_data.ts";
+import { fileURLToPath } from "node:url";
+import { BUILTIN_MODEL_URL } from "../cli/checkpoint.ts";
+import {
+  BUILTIN_MODEL_PATH,
+  type CheckpointRef,
+  type LogChunk,
+  type RunInfo,
+  type SampleSet,
+} from "../web/run_data.ts";
 import { bundle, ENTRY_POINTS } from "./bundle.ts";
 import { pageHtml } from "./pages.ts";
 import { MEDIA_TYPES, type RunFolder } from "./run_folder.ts";
@@ -89,6 +98,7 @@ export function createHandler(runs: RunFolder[], css: string): (req: Request) =>
       };
       return json(chunk);
     }
+    if (path === BUILTIN_MODEL_PATH) return await serveFile(fileURLToPath(BUILTIN_MODEL_URL));
     const file = path.match(/^\/runs\/(\d+)\/(.+)$/);
     if (file && runs[Number(file[1])]) {
       const full = runs[Number(file[1])].servablePath(file[2]);

@@ -13,7 +13,7 @@
 import { decodeCheckpoint, frameToRgba, type GenerateInputs, MoCoGAN } from "../../core.ts";
 import { lerp, type MotionCodes, motionCodes, normals } from "./codes.ts";
 import { download, Player } from "./player.ts";
-import type { RunInfo } from "./run_data.ts";
+import { BUILTIN_MODEL_PATH, type RunInfo } from "./run_data.ts";
 
 interface Loaded {
   model: MoCoGAN;
@@ -176,15 +176,17 @@ const api = {
 async function main(): Promise<void> {
   wire();
   const runs = await (await fetch("/api/runs")).json() as RunInfo[];
-  const options = runs.flatMap((r) =>
-    r.checkpoints.map((c) =>
-      Object.assign(document.createElement("option"), { value: c.url, text: `${r.name}/${c.name}` })
-    )
-  );
+  const option = (value: string, text: string) =>
+    Object.assign(document.createElement("option"), { value, text });
+  // The served runs' checkpoints, then the model shipped with the program, so that the
+  // page shows video before anything has been trained.
+  const options = [
+    ...runs.flatMap((r) => r.checkpoints.map((c) => option(c.url, `${r.name}/${c.name}`))),
+    option(BUILTIN_MODEL_PATH, "built-in model (shapes)"),
+  ];
   $<HTMLSelectElement>("checkpoint").replaceChildren(...options);
   document.body.dataset.ready = "true";
-  if (options.length) await loadUrl(options[0].value, options[0].text);
-  else status("no checkpoints in the served runs: drop a .safetensors file");
+  await loadUrl(options[0].value, options[0].text);
 }
 
 guarded(main)();

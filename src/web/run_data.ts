@@ -18,6 +18,9 @@ export interface SampleSet {
   image?: string;
 }
 
+/** Where the pages fetch the model shipped with the program. */
+export const BUILTIN_MODEL_PATH = "/models/shapes.safetensors";
+
 /** A checkpoint the generation page can load. */
 export interface CheckpointRef {
   /** File name inside the run (`latest.safetensors`, `checkpoints/step_000500.safetensors`). */

@@ -190,6 +190,25 @@ Deno.test("pages in Chromium: charts, live log, generation parity with Deno, rep
       await page.close();
     });
 
+    await t.step("generation page without runs: the built-in model plays at once", async () => {
+      const bare = await startServer({ runs: [], port: 0, host: "127.0.0.1" });
+      try {
+        const { page, problems } = await watchedPage(browser);
+        await page.goto(bare.url + "generate");
+        // The shipped model (32 px, T 8) plays 2 x T frames as soon as it is loaded.
+        await page.waitForSelector("body[data-frames='16']", { timeout: 120_000 });
+        assertEquals(
+          await page.$eval("#checkpoint", (s) => (s as unknown as { value: string }).value),
+          "/models/shapes.safetensors",
+        );
+        assert((await page.textContent("#model-info"))!.includes("4 categories"));
+        assertEquals(problems, []);
+        await page.close();
+      } finally {
+        await bare.shutdown();
+      }
+    });
+
     await t.step("report: one self-contained file that opens from disk", async () => {
       const r = await cli(["report", runA, runB]);
       assertEquals(r.code, 0, r.stderr);
