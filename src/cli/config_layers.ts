@@ -68,11 +68,12 @@ export function hasConfigFlags(flags: Flags): boolean {
 
 /**
  * Builds the layered configuration. `base` goes under everything (a checkpoint's
- * stored configuration, for generate); `defaultPreset` applies when no `--preset` is given.
+ * stored configuration, for generate); `defaultPreset` applies when no `--preset` is given,
+ * `defaultRecipe` when no `--recipe` is.
  */
 export async function layerConfig(
   flags: Flags,
-  opts: { base?: Partial<MoCoGANConfig>; defaultPreset?: string } = {},
+  opts: { base?: Partial<MoCoGANConfig>; defaultPreset?: string; defaultRecipe?: string } = {},
 ): Promise<LayeredConfig> {
   const sources: string[] = [];
   let partial: Partial<MoCoGANConfig> = { ...opts.base };
@@ -88,7 +89,7 @@ export async function layerConfig(
     partial = { ...partial, ...preset };
     sources.push(`preset ${presetName}`);
   }
-  const recipeName = stringFlag(flags, "recipe");
+  const recipeName = stringFlag(flags, "recipe") ?? opts.defaultRecipe;
   if (recipeName !== undefined) {
     const recipe = findRecipe(recipeName);
     if (!recipe) {

@@ -25,6 +25,7 @@ import {
   saveRunCheckpoint,
 } from "./checkpoint.ts";
 import { CONFIG_FLAGS, hasConfigFlags, layerConfig, settleCategories } from "./config_layers.ts";
+import { TRAIN_RECIPE } from "../mocogan/recipe.ts";
 import { DEFAULT_FEATURE_STEPS } from "./eval.ts";
 import { TRAIN_HELP } from "./help.ts";
 import { formatDuration, ProgressLine, StepTimer, trainingLine } from "./progress.ts";
@@ -173,7 +174,7 @@ async function checkFits(c: MoCoGANConfig): Promise<void> {
 }
 
 async function planNew(flags: Record<string, string | boolean | undefined>): Promise<Plan> {
-  const layered = await layerConfig(flags, { defaultPreset: "small" });
+  const layered = await layerConfig(flags, { defaultPreset: "small", defaultRecipe: TRAIN_RECIPE });
   // Check everything but the categories now, so a config error costs no decoding.
   resolveConfig({ ...layered.partial, numCategories: 0 });
   const data = stringFlag(flags, "data");

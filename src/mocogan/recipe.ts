@@ -26,17 +26,24 @@ export interface Recipe {
 
 /**
  * The recipes. `seed` is the seed implementation's training exactly (the reference's
- * defaults, which the parity fixtures were made with); `paper` is the MoCoGAN paper's
- * motion network, whose every step draws fresh noise (iid GRU inputs).
+ * defaults, which the parity fixtures were made with, and the library's defaults);
+ * `paper` is the MoCoGAN paper's motion network, whose every step draws fresh noise (iid
+ * GRU inputs); `hinge-ema` is the seed's networks trained with the hinge loss and
+ * generating with a weight average, the candidate the comparison in BENCHMARKS.md
+ * ("Recipes compared") chose as the command line's default.
  */
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   seed: {
     fields: { motion: "feedback", loss: "bce", realLabel: 0.9, emaDecay: 0, augment: [] },
-    summary: "the seed's: feedback GRU, BCE with real label 0.9 (default)",
+    summary: "the seed's: feedback GRU, BCE with real label 0.9 (the reference's)",
   },
   paper: {
     fields: { motion: "iid", loss: "bce", realLabel: 0.9, emaDecay: 0, augment: [] },
     summary: "the paper's iid GRU motion network, BCE with real label 0.9",
+  },
+  "hinge-ema": {
+    fields: { motion: "feedback", loss: "hinge", realLabel: 0.9, emaDecay: 0.999, augment: [] },
+    summary: "hinge loss, generators' weight average 0.999 (default for train)",
   },
 };
 
@@ -44,3 +51,6 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
 export function findRecipe(name: string): Recipe | undefined {
   return Object.hasOwn(RECIPES, name) ? RECIPES[name] : undefined;
 }
+
+/** The recipe `train` uses when none is given (chosen by measurement: BENCHMARKS.md). */
+export const TRAIN_RECIPE = "hinge-ema";

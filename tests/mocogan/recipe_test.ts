@@ -2,7 +2,7 @@ import { assertEquals, assertRejects } from "../_assert.ts";
 import { layerConfig } from "../../src/cli/config_layers.ts";
 import { UsageError } from "../../src/cli/args.ts";
 import { resolveConfig } from "../../src/mocogan/config.ts";
-import { findRecipe, RECIPES } from "../../src/mocogan/recipe.ts";
+import { findRecipe, RECIPES, TRAIN_RECIPE } from "../../src/mocogan/recipe.ts";
 
 Deno.test("recipe seed is the configuration the parity fixtures were made with", () => {
   const defaults = resolveConfig();
@@ -31,9 +31,19 @@ Deno.test("an unknown recipe names the ones there are", async () => {
   await assertRejects(
     () => layerConfig({ recipe: "modern" }),
     UsageError,
-    "unknown recipe 'modern'; choose one of seed, paper",
+    "unknown recipe 'modern'; choose one of seed, paper, hinge-ema",
   );
   // Inherited object keys are not recipes.
   assertEquals(findRecipe("constructor"), undefined);
   await assertRejects(() => layerConfig({ recipe: "toString" }), UsageError, "unknown recipe");
+});
+
+Deno.test("train defaults to the measured recipe; the library keeps the seed's", async () => {
+  assertEquals(TRAIN_RECIPE, "hinge-ema");
+  const c = resolveConfig(RECIPES["hinge-ema"].fields);
+  assertEquals([c.loss, c.emaDecay, c.motion], ["hinge", 0.999, "feedback"]);
+  const { partial, sources } = await layerConfig({}, { defaultRecipe: TRAIN_RECIPE });
+  assertEquals([partial.loss, partial.emaDecay, sources], ["hinge", 0.999, ["recipe hinge-ema"]]);
+  const seed = await layerConfig({ recipe: "seed" }, { defaultRecipe: TRAIN_RECIPE });
+  assertEquals(resolveConfig(seed.partial), resolveConfig());
 });
