@@ -34,9 +34,8 @@ const ckpt = await loadCheckpoint(a.checkpoint);
 const model = await MoCoGAN.fromCheckpoint(ckpt, { weightsOnly: true, source: a.checkpoint });
 const tensors: Record<string, TensorEntry> = {};
 for (const [name, net] of Object.entries(model.generators)) {
-  const values = new Map([...await net.params.readAll(), ...await net.stats.readAll()]);
-  const shapes = [...net.params.slots.values(), ...net.bufferSpecs.values()];
-  for (const s of shapes) {
+  const values = await net.readState();
+  for (const s of net.stateSpecs()) {
     tensors[`${name}.${s.name}`] = { dtype: "F32", shape: s.shape, data: values.get(s.name)! };
   }
 }

@@ -10,6 +10,7 @@
 // deno-lint-ignore no-import-prefix
 import { parse as parseYaml } from "npm:yaml@^2.5.0";
 import {
+  AUGMENTATIONS,
   ConfigError,
   configFields,
   formatIssues,
@@ -121,7 +122,7 @@ export async function layerConfig(
   set("motionNorm", choiceFlag(flags, "motion-norm", ["running", "population"] as const));
   set("loss", choiceFlag(flags, "loss", ["bce", "hinge"] as const));
   set("emaDecay", numberFlag(flags, "ema-decay", { allowZero: true }));
-  set("augment", listFlag(flags, "augment", ["color", "translation", "cutout"] as const));
+  set("augment", listFlag(flags, "augment", AUGMENTATIONS));
   set("lr", numberFlag(flags, "lr"));
   set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");

@@ -201,28 +201,22 @@ export class FeatureNet {
   /** Parameters and BatchNorm statistics by name. */
   async stateDict(): Promise<Record<string, { shape: number[]; data: Float32Array }>> {
     const out: Record<string, { shape: number[]; data: Float32Array }> = {};
-    const values = await this.#net.params.readAll();
-    for (const s of this.#net.params.slots.values()) {
+    const values = await this.#net.readState();
+    for (const s of this.#net.stateSpecs()) {
       out[s.name] = { shape: s.shape, data: values.get(s.name)! };
-    }
-    for (const [name, t] of this.#net.buffers) {
-      out[name] = { shape: [...t.shape], data: await t.read() };
     }
     return out;
   }
 
   /** Loads what {@linkcode FeatureNet.stateDict} returned; throws naming a misfit tensor. */
   loadStateDict(sd: Record<string, { shape: number[]; data: Float32Array }>): void {
-    const slots = [...this.#net.params.slots.values()];
-    const buffers = [...this.#net.bufferSpecs.values()];
-    for (const s of [...slots, ...buffers]) {
+    for (const s of this.#net.stateSpecs()) {
       const e = sd[s.name];
       if (!e || e.data.length !== numel(s.shape)) {
         throw new RangeError(`feature network tensor ${s.name} is missing or misshapen`);
       }
     }
-    for (const s of slots) this.#net.params.write(s.name, sd[s.name].data);
-    for (const s of buffers) runtime().write(this.#net.b(s.name).range(), sd[s.name].data);
+    this.#net.writeState((name) => sd[name].data);
   }
 }
 

@@ -14,14 +14,9 @@
  * @module
  */
 import type { Rng } from "../nn/random.ts";
+import type { Augmentation } from "./config.ts";
 import { augment, AUGMENT_PARAMS } from "../tensor/ops/augment.ts";
 import { Tensor } from "../tensor/tensor.ts";
-
-/** The augmentations, in the order they apply. */
-export const AUGMENTATIONS = ["color", "translation", "cutout"] as const;
-
-/** One of {@linkcode AUGMENTATIONS}. */
-export type Augmentation = typeof AUGMENTATIONS[number];
 
 /** Pixels shifted at most each way for a frame of `size`: DiffAugment's ratio 1/8. */
 export function maxShift(size: number): number {

@@ -28,6 +28,15 @@ const int = (min: number): z.ZodNumber =>
 const real = (): z.ZodNumber =>
   z.number({ invalid_type_error: "must be a finite number" }).finite("must be a finite number");
 
+/**
+ * DiffAugment's augmentations, in the order they apply (augment.ts), for `augment`. Here,
+ * not in augment.ts, so that the configuration does not import the GPU ops.
+ */
+export const AUGMENTATIONS = ["color", "translation", "cutout"] as const;
+
+/** One of {@linkcode AUGMENTATIONS}. */
+export type Augmentation = typeof AUGMENTATIONS[number];
+
 /** The model's configuration; the fields are the reference's config keys, renamed. */
 export interface MoCoGANConfig {
   /** Frame size in pixels (square); the reference's `img`. */
@@ -76,7 +85,7 @@ export interface MoCoGANConfig {
    * Differentiable augmentation of every discriminator input (augment.ts): any of
    * `color`, `translation`, `cutout`; empty for none. Not a reference key.
    */
-  augment: ("color" | "translation" | "cutout")[];
+  augment: Augmentation[];
   /** One-sided label smoothing target; `real_label`. */
   realLabel: number;
   /** Adam learning rate; `lr`. */
@@ -121,7 +130,7 @@ export const configFields = z.object({
   /** Decay of the generators' weight average (0: none). */
   emaDecay: real().min(0).lt(1).default(0),
   /** DiffAugment of the discriminators' inputs (none when empty). */
-  augment: z.array(z.enum(["color", "translation", "cutout"])).default([]),
+  augment: z.array(z.enum(AUGMENTATIONS)).default([]),
   /** One-sided label smoothing target for real samples. */
   realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */

@@ -302,8 +302,7 @@ export class MoCoGAN {
     const out: StateDict = {};
     for (const name of NETWORKS) {
       const net = this.nets[name];
-      for (const [k, v] of await net.params.readAll()) out[`${name}.${k}`] = v;
-      for (const [k, t] of net.buffers) out[`${name}.${k}`] = await t.read();
+      for (const [k, v] of await net.readState()) out[`${name}.${k}`] = v;
       if (opts.optimizer !== false) {
         for (const [k, v] of await net.adam.expAvg.readAll()) out[`adam/${name}.${k}.exp_avg`] = v;
         for (const [k, v] of await net.adam.expAvgSq.readAll()) {
@@ -312,13 +311,9 @@ export class MoCoGAN {
       }
     }
     if (opts.optimizer !== false) out["adam/step"] = new Float32Array([this.step]);
-    if (this.#networks.averaged) {
-      // The average of no steps yet is the live weights, which generators then holds.
-      for (const name of GENERATORS) {
-        const net = this.generators[name];
-        for (const [k, v] of await net.params.readAll()) out[`ema/${name}.${k}`] = v;
-        for (const [k, v] of await net.stats.readAll()) out[`ema/${name}.${k}`] = v;
-      }
+    // The average of no steps yet is the live weights, which generators then holds.
+    for (const name of this.#networks.averaged ? GENERATORS : []) {
+      for (const [k, v] of await this.generators[name].readState()) out[`ema/${name}.${k}`] = v;
     }
     return out;
   }
@@ -328,18 +323,15 @@ export class MoCoGAN {
     const shapes = new Map<string, number[]>();
     for (const name of NETWORKS) {
       const net = this.nets[name];
+      for (const s of net.stateSpecs()) shapes.set(`${name}.${s.name}`, s.shape);
       for (const s of net.params.slots.values()) {
-        shapes.set(`${name}.${s.name}`, s.shape);
         shapes.set(`adam/${name}.${s.name}.exp_avg`, s.shape);
         shapes.set(`adam/${name}.${s.name}.exp_avg_sq`, s.shape);
       }
-      for (const s of net.bufferSpecs.values()) shapes.set(`${name}.${s.name}`, s.shape);
     }
     shapes.set("adam/step", [1]);
     for (const name of this.#networks.averaged ? GENERATORS : []) {
-      const net = this.nets[name];
-      for (const s of net.params.slots.values()) shapes.set(`ema/${name}.${s.name}`, s.shape);
-      for (const s of net.bufferSpecs.values()) shapes.set(`ema/${name}.${s.name}`, s.shape);
+      for (const s of this.nets[name].stateSpecs()) shapes.set(`ema/${name}.${s.name}`, s.shape);
     }
     return shapes;
   }
@@ -356,26 +348,18 @@ export class MoCoGAN {
     const withAdam = groups.has("adam/"), averaged = this.#networks.averaged;
     this.#dropMotionStatistics();
     this.#networks.averageReady = averaged !== undefined && groups.has("ema/");
-    for (const name of averaged && groups.has("ema/") ? GENERATORS : []) {
-      const net = averaged![name];
-      for (const s of net.params.slots.values()) {
-        net.params.write(s.name, sd[`ema/${name}.${s.name}`]);
-      }
-      for (const s of net.stats.slots.values()) {
-        net.stats.write(s.name, sd[`ema/${name}.${s.name}`]);
-      }
+    for (const name of this.#networks.averageReady ? GENERATORS : []) {
+      averaged![name].writeState((k) => sd[`ema/${name}.${k}`]);
     }
     for (const name of NETWORKS) {
       const net = this.nets[name];
-      for (const s of net.params.slots.values()) {
-        net.params.write(s.name, sd[`${name}.${s.name}`]);
-        if (withAdam) {
-          net.adam.expAvg.write(s.name, sd[`adam/${name}.${s.name}.exp_avg`]);
-          net.adam.expAvgSq.write(s.name, sd[`adam/${name}.${s.name}.exp_avg_sq`]);
-        }
+      net.writeState((k) => sd[`${name}.${k}`]);
+      if (!withAdam) continue;
+      for (const k of net.params.slots.keys()) {
+        net.adam.expAvg.write(k, sd[`adam/${name}.${k}.exp_avg`]);
+        net.adam.expAvgSq.write(k, sd[`adam/${name}.${k}.exp_avg_sq`]);
       }
-      for (const k of net.buffers.keys()) net.stats.write(k, sd[`${name}.${k}`]);
-      if (withAdam) net.adam.step = sd["adam/step"][0];
+      net.adam.step = sd["adam/step"][0];
     }
   }
 }

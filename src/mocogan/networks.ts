@@ -114,11 +114,13 @@ export class MoCoGANNetworks {
   }
 
   /**
-   * Records moving the averaged generators toward the live ones, as after optimiser step
-   * `step` (copying them first when they hold no average yet); nothing without an average.
+   * Records moving the averaged generators toward the live ones after the generators'
+   * optimiser step (copying them first when they hold no average yet); nothing without an
+   * average.
    */
-  averageGenerators(step: number): void {
+  averageGenerators(): void {
     if (!this.averaged || !this.#average) return;
+    const step = this.nets.image_generator.adam.step;
     const pairs = GENERATORS.map((n) => ({ average: this.averaged![n], live: this.nets[n] }));
     if (!this.averageReady) { for (const p of pairs) p.average.copyFrom(p.live); }
     this.averageReady = true;

@@ -184,7 +184,7 @@ function recordStep(
     );
     if (catLabels) lossG = add(lossG, crossEntropy(dvGen.cats!, catLabels));
     optimise(m, ["image_generator", "motion_generator"], lossG, one);
-    m.averageGenerators(m.nets.image_generator.adam.step);
+    m.averageGenerators();
     counter.reset();
     NETWORKS.forEach((name, slot) => m.nets[name].countNonFinite(counter, slot));
     const losses = [lossDV, lossDI, lossG];

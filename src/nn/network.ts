@@ -103,6 +103,22 @@ export class Network {
     }
   }
 
+  /** Every parameter and running statistic: name and shape, parameters first. */
+  stateSpecs(): { name: string; shape: number[] }[] {
+    return [...this.params.slots.values(), ...this.bufferSpecs.values()];
+  }
+
+  /** Reads every parameter and running statistic back, by name (two readbacks). */
+  async readState(): Promise<Map<string, Float32Array>> {
+    return new Map([...await this.params.readAll(), ...await this.stats.readAll()]);
+  }
+
+  /** Uploads every parameter and running statistic, `values(name)` for each. */
+  writeState(values: (name: string) => Float32Array): void {
+    for (const s of this.params.slots.values()) this.params.write(s.name, values(s.name));
+    for (const s of this.stats.slots.values()) this.stats.write(s.name, values(s.name));
+  }
+
   /** Records copying `src`'s parameters and running statistics (same declarations) here. */
   copyFrom(src: Network): void {
     const rt = runtime();
