@@ -48,6 +48,7 @@ export const CONFIG_FLAGS: FlagSpec = {
   loss: { type: "string" },
   "ema-decay": { type: "string" },
   augment: { type: "string" },
+  "discriminator-norm": { type: "string" },
   lr: { type: "string" },
   "weight-decay": { type: "string" },
 };
@@ -123,6 +124,10 @@ export async function layerConfig(
   set("loss", choiceFlag(flags, "loss", ["bce", "hinge"] as const));
   set("emaDecay", numberFlag(flags, "ema-decay", { allowZero: true }));
   set("augment", listFlag(flags, "augment", AUGMENTATIONS));
+  set(
+    "discriminatorNorm",
+    choiceFlag(flags, "discriminator-norm", ["batch", "spectral"] as const),
+  );
   set("lr", numberFlag(flags, "lr"));
   set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");

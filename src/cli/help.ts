@@ -48,6 +48,10 @@ ${recipeLines()}
                         that keeps one, 0 uses the trained weights instead
   --augment LIST        DiffAugment every discriminator input: any of color,
                         translation, cutout (comma-separated), or none (default)
+  --discriminator-norm batch|spectral
+                        the discriminators' normalisation: BatchNorm (default, the
+                        reference's), or spectral normalisation of every weight and
+                        no BatchNorm
   --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
 
 /** `cli.ts help train`. */

@@ -86,6 +86,13 @@ export interface MoCoGANConfig {
    * `color`, `translation`, `cutout`; empty for none. Not a reference key.
    */
   augment: Augmentation[];
+  /**
+   * How the discriminators' hidden layers are normalised: `batch`, the reference's
+   * BatchNorm after every convolution but the first; `spectral`, no BatchNorm and every
+   * weight divided by its largest singular value (spectral normalisation, SNGAN's way to
+   * keep a discriminator smooth). Not a reference key.
+   */
+  discriminatorNorm: "batch" | "spectral";
   /** One-sided label smoothing target; `real_label`. */
   realLabel: number;
   /** Adam learning rate; `lr`. */
@@ -131,6 +138,8 @@ export const configFields = z.object({
   emaDecay: real().min(0).lt(1).default(0),
   /** DiffAugment of the discriminators' inputs (none when empty). */
   augment: z.array(z.enum(AUGMENTATIONS)).default([]),
+  /** The discriminators' normalisation. */
+  discriminatorNorm: z.enum(["batch", "spectral"]).default("batch"),
   /** One-sided label smoothing target for real samples. */
   realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */

@@ -8,6 +8,10 @@
 import type { Layer } from "../nn/sequential.ts";
 import { type MoCoGANConfig, stagesFor } from "./config.ts";
 
+/** The layer field that asks for spectral normalisation, when the config does. */
+const spectralOf = (c: MoCoGANConfig) =>
+  c.discriminatorNorm === "spectral" ? { spectral: true } : {};
+
 const LEAKY: Layer = { kind: "activation", activation: "leakyRelu", slope: 0.2 };
 
 /**
@@ -23,11 +27,14 @@ function discriminatorTrunk(c: MoCoGANConfig, dims: 2 | 3): { layers: Layer[]; c
     kernel: Array(dims).fill(4),
     stride: 2,
     pad: 1,
+    ...spectralOf(c),
   });
   let ch = c.ndf;
   const layers: Layer[] = [conv(3, ch), LEAKY];
   for (let s = 0; s < stages - 1; s++) {
-    layers.push(conv(ch, ch * 2), { kind: "batchNorm", channels: ch * 2 }, LEAKY);
+    // BatchNorm would undo the spectral normalisation's scale, so it is one or the other.
+    if (c.discriminatorNorm === "spectral") layers.push(conv(ch, ch * 2), LEAKY);
+    else layers.push(conv(ch, ch * 2), { kind: "batchNorm", channels: ch * 2 }, LEAKY);
     ch *= 2;
   }
   return { layers, channels: ch };
@@ -44,6 +51,7 @@ export function imageDiscriminatorLayers(c: MoCoGANConfig): Layer[] {
     kernel: [last, last],
     stride: 1,
     pad: 0,
+    ...spectralOf(c),
   }];
 }
 
@@ -58,6 +66,7 @@ export function videoDiscriminatorLayers(c: MoCoGANConfig): Layer[] {
     kind: "linear",
     in: channels * t * last * last,
     out: 1 + c.numCategories,
+    ...spectralOf(c),
   }];
 }
 

@@ -13,7 +13,7 @@ import type { MoCoGANConfig } from "./config.ts";
 /** The configuration fields a recipe may set. */
 export type RecipeFields = Pick<
   MoCoGANConfig,
-  "motion" | "loss" | "realLabel" | "emaDecay" | "augment"
+  "motion" | "loss" | "realLabel" | "emaDecay" | "augment" | "discriminatorNorm"
 >;
 
 /** A named recipe: its fields and one line saying where it comes from. */
@@ -34,15 +34,36 @@ export interface Recipe {
  */
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   seed: {
-    fields: { motion: "feedback", loss: "bce", realLabel: 0.9, emaDecay: 0, augment: [] },
+    fields: {
+      motion: "feedback",
+      loss: "bce",
+      realLabel: 0.9,
+      emaDecay: 0,
+      augment: [],
+      discriminatorNorm: "batch",
+    },
     summary: "the seed's: feedback GRU, BCE with real label 0.9 (the reference's)",
   },
   paper: {
-    fields: { motion: "iid", loss: "bce", realLabel: 0.9, emaDecay: 0, augment: [] },
+    fields: {
+      motion: "iid",
+      loss: "bce",
+      realLabel: 0.9,
+      emaDecay: 0,
+      augment: [],
+      discriminatorNorm: "batch",
+    },
     summary: "the paper's iid GRU motion network, BCE with real label 0.9",
   },
   "hinge-ema": {
-    fields: { motion: "feedback", loss: "hinge", realLabel: 0.9, emaDecay: 0.999, augment: [] },
+    fields: {
+      motion: "feedback",
+      loss: "hinge",
+      realLabel: 0.9,
+      emaDecay: 0.999,
+      augment: [],
+      discriminatorNorm: "batch",
+    },
     summary: "hinge loss, generators' weight average 0.999 (default for train)",
   },
 };

@@ -8,6 +8,7 @@ import type { ActivationKind } from "../../kernels/elementwise.ts";
 import { activate } from "../tensor/ops/activation.ts";
 import { batchNorm } from "../tensor/ops/batch_norm.ts";
 import { conv, convTranspose, linear } from "../tensor/ops/conv.ts";
+import { spectralNorm } from "../tensor/ops/spectral_norm.ts";
 import type { Tensor } from "../tensor/tensor.ts";
 import { defaultWeightInit } from "./init.ts";
 import type { Network, NetworkBuilder } from "./network.ts";
@@ -15,7 +16,16 @@ import { numel } from "../tensor/numel.ts";
 
 /** One layer of a stack. */
 export type Layer =
-  | { kind: "conv"; cin: number; cout: number; kernel: number[]; stride: number; pad: number }
+  | {
+    kind: "conv";
+    cin: number;
+    cout: number;
+    kernel: number[];
+    stride: number;
+    pad: number;
+    /** Divide the weight by its largest singular value (spectral normalisation). */
+    spectral?: boolean;
+  }
   | {
     kind: "convTranspose";
     cin: number;
@@ -27,7 +37,7 @@ export type Layer =
   | { kind: "batchNorm"; channels: number }
   | { kind: "activation"; activation: ActivationKind; slope?: number }
   | { kind: "flatten" }
-  | { kind: "linear"; in: number; out: number };
+  | { kind: "linear"; in: number; out: number; spectral?: boolean };
 
 /** Declares the parameters and buffers of `layers` under `${prefix}.{index}`. */
 export function declareLayers(b: NetworkBuilder, prefix: string, layers: Layer[]): void {
@@ -40,6 +50,7 @@ export function declareLayers(b: NetworkBuilder, prefix: string, layers: Layer[]
           ? [l.cout, l.cin, ...l.kernel]
           : [l.cin, l.cout, ...l.kernel];
         b.param(`${at}.weight`, shape, defaultWeightInit(shape));
+        if (l.kind === "conv" && l.spectral) declareSpectral(b, at, l.cout);
         break;
       }
       case "batchNorm":
@@ -52,9 +63,30 @@ export function declareLayers(b: NetworkBuilder, prefix: string, layers: Layer[]
         const init = defaultWeightInit([l.out, l.in]);
         b.param(`${at}.weight`, [l.out, l.in], init);
         b.param(`${at}.bias`, [l.out], init);
+        if (l.spectral) declareSpectral(b, at, l.out);
         break;
       }
     }
+  });
+}
+
+/**
+ * The power iteration's vector u of a spectrally normalised weight, PyTorch's
+ * `weight_u`: a random unit vector to start (any start converges in a few steps).
+ */
+function declareSpectral(b: NetworkBuilder, at: string, rows: number): void {
+  const u = Float32Array.from({ length: rows }, (_, i) => Math.cos(1 + 7 * i));
+  const n = Math.hypot(...u);
+  b.buffer(`${at}.weight_u`, [rows], { kind: "values", values: u.map((e) => e / n) });
+}
+
+/** A layer's weight, divided by its spectral norm when the layer asks for it. */
+function weightOf(net: Network, at: string, spectral: boolean | undefined): Tensor {
+  const w = net.p(`${at}.weight`);
+  if (!spectral) return w;
+  // u moves only while the network trains and may change its state.
+  return spectralNorm(w, net.b(`${at}.weight_u`), {
+    update: net.training && net.updateRunningStats,
   });
 }
 
@@ -74,7 +106,7 @@ export function runLayers(
     const l = layers[i], at = `${prefix}.${i}`;
     switch (l.kind) {
       case "conv":
-        x = conv(x, net.p(`${at}.weight`), { stride: l.stride, padding: l.pad });
+        x = conv(x, weightOf(net, at, l.spectral), { stride: l.stride, padding: l.pad });
         break;
       case "convTranspose":
         x = convTranspose(x, net.p(`${at}.weight`), { stride: l.stride, padding: l.pad });
@@ -103,7 +135,7 @@ export function runLayers(
         x = x.reshape([x.shape[0], -1]);
         break;
       case "linear":
-        x = linear(x, net.p(`${at}.weight`), net.p(`${at}.bias`));
+        x = linear(x, weightOf(net, at, l.spectral), net.p(`${at}.bias`));
         break;
     }
   }
