@@ -41,6 +41,7 @@ const CANDIDATES: Record<string, string[]> = {
   "bce-ema": ["--loss", "bce", "--ema-decay", "0.999"],
   "hinge-ema": ["--loss", "hinge", "--ema-decay", "0.999"],
   "paper-ema": ["--recipe", "paper", "--ema-decay", "0.999"],
+  "paper-hinge-ema": ["--recipe", "paper", "--loss", "hinge", "--ema-decay", "0.999"],
   "bce-ema-aug": ["--loss", "bce", "--ema-decay", "0.999", "--augment", "color,translation,cutout"],
   "hinge-ema-sn": ["--loss", "hinge", "--ema-decay", "0.999", "--discriminator-norm", "spectral"],
   "hinge-ema-aug": [
