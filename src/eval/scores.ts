@@ -24,6 +24,8 @@ export interface ClipScores {
   speed: number;
   /** Centroid second difference per frame, pixels (0: constant velocity). */
   accel: number;
+  /** Speed over the clips' second half / their first half (about 1 for steady motion). */
+  speedKept: number;
 }
 
 /** Accuracy of the category classifier on clips of each requested category. */

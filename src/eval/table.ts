@@ -14,6 +14,12 @@ export function formatReport(r: EvalReport): string {
     ["diversity across clips (0-255)", f(r.generated.diversity), f(r.real.diversity), "near real"],
     ["motion per frame (px)", f(r.generated.speed), f(r.real.speed), "near real"],
     ["  ratio to real", f(r.speedRatio), "1.00", "near 1"],
+    [
+      "motion kept: second half / first half",
+      f(r.generated.speedKept),
+      f(r.real.speedKept),
+      "near real",
+    ],
     ["second difference per frame (px)", f(r.generated.accel), f(r.real.accel), "near real"],
     ["  ratio to real", f(r.accelRatio), "1.00", "near 1"],
     [

@@ -87,6 +87,16 @@ Deno.test("motion: constant velocity has the step length as speed and no second 
   near(back.accel, 6);
 });
 
+Deno.test("motion kept: 1 for steady motion, 0 for motion that stops halfway", () => {
+  const steady = squares(2, 8, () => [250, 250, 250], (_, t) => [t, 1]); // inside the 12 px frame
+  near(motionScores(frameFeatures(steady)).speedKept, 1);
+  // x = 0, 3, 6, 9, 9, 9, 9, 9: 3 px per frame over the first half, then still.
+  const stops = squares(1, 8, () => [250, 0, 0], (_, t) => [3 * Math.min(t, 3), 2]);
+  const m = motionScores(frameFeatures(stops));
+  near(m.speed, 9 / 7);
+  near(m.speedKept, 0);
+});
+
 Deno.test("frames without foreground are counted and left out", () => {
   const clips = squares(1, 4, (_, t) => (t === 1 ? BG : [200, 200, 0]), (_, t) => [t, 1]);
   const s = clipScores(clips);
