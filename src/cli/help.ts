@@ -40,8 +40,8 @@ ${recipeLines()}
                         fixes older checkpoints), or the reference's single running
                         mean and variance (preset seed), which makes videos alike
   --loss bce|hinge      the adversarial loss: the seed's cross-entropy with label
-                        smoothing (default), or the hinge loss (compared only
-                        briefly so far; see BENCHMARKS.md)
+                        smoothing (the library's default and --recipe seed's), or
+                        the hinge loss (--recipe hinge-ema, train's default)
   --ema-decay X         keep an exponential moving average of the generators' weights
                         (e.g. 0.999, about the last 1,000 steps) and generate with it;
                         0 (default) keeps none. Given to generate or eval for a model

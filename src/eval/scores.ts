@@ -149,6 +149,7 @@ export function flatScores(r: EvalReport): Record<string, number> {
     "eval.emptyFrames": r.generated.emptyFrames,
     "eval.speedRatio": r.speedRatio,
     "eval.accelRatio": r.accelRatio,
+    "eval.speedKept": r.generated.speedKept,
     "eval.frechet": r.frechet,
   };
   if (r.motionControl) out["eval.motionControl"] = r.motionControl.overall;
