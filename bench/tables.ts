@@ -139,6 +139,7 @@ export function recipes(json: Json): string[] {
     r2(real ? s.real.acd : s.generated.acd),
     fixed(1)(real ? s.real.diversity : s.generated.diversity),
     r2(real ? 1 : s.speedRatio),
+    r2(real ? s.real.speedKept : s.generated.speedKept),
     fixed(1)(real ? s.frechetReal : s.frechet),
     r2(real ? s.motionControlReal?.overall : s.motionControl?.overall),
   ];
@@ -159,6 +160,7 @@ export function recipes(json: Json): string[] {
     "ACD",
     "diversity",
     "speed ratio",
+    "motion kept",
     "Fréchet",
     "motion control",
   ], out);
