@@ -30,7 +30,8 @@ export interface Recipe {
  * `paper` is the MoCoGAN paper's motion network, whose every step draws fresh noise (iid
  * GRU inputs); `hinge-ema` is the seed's networks trained with the hinge loss and
  * generating with a weight average, the candidate the comparison in BENCHMARKS.md
- * ("Recipes compared") chose as the command line's default.
+ * ("Recipes compared") chose as the command line's default; `paper-hinge-ema` is the
+ * same with the paper's motion network.
  */
 export const RECIPES: Readonly<Record<string, Recipe>> = {
   seed: {
@@ -65,6 +66,17 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       discriminatorNorm: "batch",
     },
     summary: "hinge loss, generators' weight average 0.999 (default for train)",
+  },
+  "paper-hinge-ema": {
+    fields: {
+      motion: "iid",
+      loss: "hinge",
+      realLabel: 0.9,
+      emaDecay: 0.999,
+      augment: [],
+      discriminatorNorm: "batch",
+    },
+    summary: "the paper's iid motion network, hinge loss, weight average 0.999",
   },
 };
 

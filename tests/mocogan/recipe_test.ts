@@ -31,7 +31,7 @@ Deno.test("an unknown recipe names the ones there are", async () => {
   await assertRejects(
     () => layerConfig({ recipe: "modern" }),
     UsageError,
-    "unknown recipe 'modern'; choose one of seed, paper, hinge-ema",
+    "unknown recipe 'modern'; choose one of seed, paper, hinge-ema, paper-hinge-ema",
   );
   // Inherited object keys are not recipes.
   assertEquals(findRecipe("constructor"), undefined);
