@@ -39,11 +39,13 @@ Deno.test("an unknown recipe names the ones there are", async () => {
 });
 
 Deno.test("train defaults to the measured recipe; the library keeps the seed's", async () => {
-  assertEquals(TRAIN_RECIPE, "hinge-ema");
-  const c = resolveConfig(RECIPES["hinge-ema"].fields);
-  assertEquals([c.loss, c.emaDecay, c.motion], ["hinge", 0.999, "feedback"]);
+  assertEquals(TRAIN_RECIPE, "paper-hinge-ema");
+  const c = resolveConfig(RECIPES["paper-hinge-ema"].fields);
+  assertEquals([c.loss, c.emaDecay, c.motion], ["hinge", 0.999, "iid"]);
   const { partial, sources } = await layerConfig({}, { defaultRecipe: TRAIN_RECIPE });
-  assertEquals([partial.loss, partial.emaDecay, sources], ["hinge", 0.999, ["recipe hinge-ema"]]);
+  assertEquals([partial.loss, partial.emaDecay, sources], ["hinge", 0.999, [
+    "recipe paper-hinge-ema",
+  ]]);
   const seed = await layerConfig({ recipe: "seed" }, { defaultRecipe: TRAIN_RECIPE });
   assertEquals(resolveConfig(seed.partial), resolveConfig());
 });
