@@ -72,7 +72,10 @@ export function declareLayers(b: NetworkBuilder, prefix: string, layers: Layer[]
 
 /**
  * The power iteration's vector u of a spectrally normalised weight, PyTorch's
- * `weight_u`: a random unit vector to start (any start converges in a few steps).
+ * `weight_u`. PyTorch starts from a random unit vector; this one is fixed and spread over
+ * every row (cos(1 + 7i), normalised) so that it draws nothing from the initialisation's
+ * random stream, and any start not orthogonal to the top singular vector converges in a
+ * few steps.
  */
 function declareSpectral(b: NetworkBuilder, at: string, rows: number): void {
   const u = Float32Array.from({ length: rows }, (_, i) => Math.cos(1 + 7 * i));
