@@ -15,6 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Clips, clipScores } from "../src/eval/mod.ts";
+import { drawLatents } from "../src/cli/latents.ts";
 import { loadCheckpoint } from "../src/mocogan/checkpoint_file.ts";
 import { MoCoGAN } from "../src/mocogan/model.ts";
 import { Rng } from "../src/nn/random.ts";
@@ -40,14 +41,15 @@ using model = await MoCoGAN.fromCheckpoint(await loadCheckpoint(positionals[0]),
   weightsOnly: true,
   config,
 });
-const c = model.config, rng = new Rng(Number(a.seed)), iid = c.motion === "iid";
+const c = model.config;
+const codes = drawLatents(c, new Rng(Number(a.seed)), { count: N, frames: L });
+// Categories in turn, as eval asks for them.
+codes.categories?.forEach((_, i, all) => (all[i] = i % c.numCategories));
 const video = await model.generate({
-  contentNoise: rng.normals(N * c.dimContent),
-  motionNoise: rng.normals(N * c.dimMotion * (iid ? L : 1)),
-  ...(iid ? { motionH0: rng.normals(N * c.dimMotion) } : {}),
-  ...(c.numCategories
-    ? { categories: Int32Array.from({ length: N }, (_, i) => i % c.numCategories) }
-    : {}),
+  contentNoise: codes.content,
+  motionNoise: codes.motion,
+  motionH0: codes.h0,
+  categories: codes.categories,
   length: L,
 });
 

@@ -15,6 +15,7 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { exists } from "../src/cli/run_dir.ts";
 import { openVideoOutput } from "../src/video/encoder.ts";
 import { SHAPES_CATEGORIES, shapesDataset } from "../src/video/shapes.ts";
 
@@ -56,12 +57,3 @@ async function worker() {
 }
 await Promise.all(Array.from({ length: jobs }, worker));
 console.error(`${a.out}: ${videos} clips of ${frames} frames at ${size} px (seed ${seed})`);
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
