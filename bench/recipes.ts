@@ -44,6 +44,22 @@ const CANDIDATES: Record<string, string[]> = {
   "paper-hinge-ema": ["--recipe", "paper", "--loss", "hinge", "--ema-decay", "0.999"],
   "bce-ema-aug": ["--loss", "bce", "--ema-decay", "0.999", "--augment", "color,translation,cutout"],
   "hinge-ema-sn": ["--loss", "hinge", "--ema-decay", "0.999", "--discriminator-norm", "spectral"],
+  "paper-hinge-ema-sn": [
+    "--recipe",
+    "paper-hinge-ema",
+    "--discriminator-norm",
+    "spectral",
+  ],
+  // SNGAN's Adam (β1 0, β2 0.9), with and without spectral normalisation.
+  "paper-hinge-ema-adam0": ["--recipe", "paper-hinge-ema", "--config", "bench/adam0.yaml"],
+  "paper-hinge-ema-sn-adam0": [
+    "--recipe",
+    "paper-hinge-ema",
+    "--discriminator-norm",
+    "spectral",
+    "--config",
+    "bench/adam0.yaml",
+  ],
   "hinge-ema-aug": [
     "--loss",
     "hinge",
