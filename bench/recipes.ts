@@ -50,6 +50,8 @@ const CANDIDATES: Record<string, string[]> = {
     "--discriminator-norm",
     "spectral",
   ],
+  // The image discriminator judges every frame of each clip, not one.
+  "paper-hinge-ema-frames": ["--recipe", "paper-hinge-ema", "--image-frames", "all"],
   // SNGAN's Adam (β1 0, β2 0.9), with and without spectral normalisation.
   "paper-hinge-ema-adam0": ["--recipe", "paper-hinge-ema", "--config", "bench/adam0.yaml"],
   "paper-hinge-ema-sn-adam0": [

@@ -49,6 +49,7 @@ export const CONFIG_FLAGS: FlagSpec = {
   "ema-decay": { type: "string" },
   augment: { type: "string" },
   "discriminator-norm": { type: "string" },
+  "image-frames": { type: "string" },
   lr: { type: "string" },
   "weight-decay": { type: "string" },
 };
@@ -128,6 +129,7 @@ export async function layerConfig(
     "discriminatorNorm",
     choiceFlag(flags, "discriminator-norm", ["batch", "spectral"] as const),
   );
+  set("imageFrames", choiceFlag(flags, "image-frames", ["one", "all"] as const));
   set("lr", numberFlag(flags, "lr"));
   set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");

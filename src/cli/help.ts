@@ -53,6 +53,9 @@ ${recipeLines()}
                         the discriminators' normalisation: BatchNorm (default, the
                         reference's), or spectral normalisation of every weight and
                         no BatchNorm
+  --image-frames one|all
+                        frames of each clip the image discriminator judges per
+                        step: one (default, the reference's) or all T of them
   --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
 
 /** `cli.ts help train`. */

@@ -93,6 +93,13 @@ export interface MoCoGANConfig {
    * keep a discriminator smooth). Not a reference key.
    */
   discriminatorNorm: "batch" | "spectral";
+  /**
+   * The frames the image discriminator sees of each clip per step: `one`, the
+   * reference's single frame t (one image per clip); `all`, every frame of the clip (T
+   * images per clip, so the image discriminator, the only judge of single frames, learns
+   * from T times as many images at the same batch size). Not a reference key.
+   */
+  imageFrames: "one" | "all";
   /** One-sided label smoothing target; `real_label`. */
   realLabel: number;
   /** Adam learning rate; `lr`. */
@@ -140,6 +147,8 @@ export const configFields = z.object({
   augment: z.array(z.enum(AUGMENTATIONS)).default([]),
   /** The discriminators' normalisation. */
   discriminatorNorm: z.enum(["batch", "spectral"]).default("batch"),
+  /** Frames per clip the image discriminator sees. */
+  imageFrames: z.enum(["one", "all"]).default("one"),
   /** One-sided label smoothing target for real samples. */
   realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */

@@ -181,6 +181,25 @@ export class MoCoGANNetworks {
     return slice(byFrame, 1, t, t + 1).reshape([b, ch, h, w]);
   }
 
+  /**
+   * What the image discriminator judges of real clips (B,3,T,H,W) and fake ones
+   * (B,T,3,H,W): frame t of each (`imageFrames` "one"), or every frame ("all"), as
+   * (B·K,3,H,W) images, clip by clip.
+   */
+  imageInputs(real: Tensor, fakeByFrame: Tensor, t: number): { real: Tensor; fake: Tensor } {
+    const [b, ch, frames, h, w] = real.shape;
+    if (this.config.imageFrames === "one") {
+      return {
+        real: slice(real, 2, t, t + 1).reshape([b, ch, h, w]),
+        fake: this.frame(fakeByFrame, t),
+      };
+    }
+    return {
+      real: permute(real, [0, 2, 1, 3, 4]).reshape([b * frames, ch, h, w]),
+      fake: fakeByFrame.reshape([b * frames, ch, h, w]),
+    };
+  }
+
   /** Frees every network's GPU memory; the networks are unusable afterwards. */
   dispose(): void {
     for (const n of NETWORKS) this.nets[n].dispose();

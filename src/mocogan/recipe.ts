@@ -13,7 +13,7 @@ import type { MoCoGANConfig } from "./config.ts";
 /** The configuration fields a recipe may set. */
 export type RecipeFields = Pick<
   MoCoGANConfig,
-  "motion" | "loss" | "realLabel" | "emaDecay" | "augment" | "discriminatorNorm"
+  "motion" | "loss" | "realLabel" | "emaDecay" | "augment" | "discriminatorNorm" | "imageFrames"
 >;
 
 /** A named recipe: its fields and one line saying where it comes from. */
@@ -42,6 +42,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       emaDecay: 0,
       augment: [],
       discriminatorNorm: "batch",
+      imageFrames: "one",
     },
     summary: "the seed's: feedback GRU, BCE with real label 0.9 (the reference's)",
   },
@@ -53,6 +54,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       emaDecay: 0,
       augment: [],
       discriminatorNorm: "batch",
+      imageFrames: "one",
     },
     summary: "the paper's iid GRU motion network, BCE with real label 0.9",
   },
@@ -64,6 +66,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       emaDecay: 0.999,
       augment: [],
       discriminatorNorm: "batch",
+      imageFrames: "one",
     },
     summary: "hinge loss, generators' weight average 0.999",
   },
@@ -75,6 +78,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       emaDecay: 0.999,
       augment: [],
       discriminatorNorm: "batch",
+      imageFrames: "one",
     },
     summary: "the paper's iid motion network, hinge loss, weight average 0.999 (default for train)",
   },

@@ -157,8 +157,7 @@ function recordStep(
 
     const window = { offset: o, frames: T };
     const fake = m.fakeVideos(content, { noise, h0, length: L }, window, onehot);
-    const realFrame = slice(real, 2, t, t + 1).reshape([B, 3, S, S]);
-    const fakeFrame = m.frame(fake.byFrame, t);
+    const images = m.imageInputs(real, fake.byFrame, t);
     // Every discriminator input, with fresh parameters each time (identity without a policy).
     const aug = (x: Tensor) => augmentInputs(x, rng, c.augment);
 
@@ -171,8 +170,8 @@ function recordStep(
     if (realCats) lossDV = add(lossDV, crossEntropy(slice(dv.cats!, 0, 0, B), realCats));
     optimise(m, ["video_discriminator"], lossDV, one);
 
-    // Image discriminator on frame t.
-    const frames = concat([realFrame, fakeFrame.detach()], 0);
+    // Image discriminator on frame t (or every frame).
+    const frames = concat([images.real, images.fake.detach()], 0);
     const lossDI = discriminatorLoss(c, m.run("image_discriminator", aug(frames), 2));
     optimise(m, ["image_discriminator"], lossDI, one);
 
@@ -180,7 +179,7 @@ function recordStep(
     const dvGen = m.videoD(aug(fake.clips));
     let lossG = add(
       generatorLoss(c, dvGen.real),
-      generatorLoss(c, m.run("image_discriminator", aug(fakeFrame))),
+      generatorLoss(c, m.run("image_discriminator", aug(images.fake))),
     );
     if (catLabels) lossG = add(lossG, crossEntropy(dvGen.cats!, catLabels));
     optimise(m, ["image_generator", "motion_generator"], lossG, one);

@@ -64,3 +64,12 @@ Deno.test("list flags take none or each choice once, and config layers pass them
   const { partial } = await layerConfig({ augment: "translation", "ema-decay": "0.99" });
   assertEquals([partial.augment, partial.emaDecay], [["translation"], 0.99]);
 });
+
+Deno.test("choice flags reach the config and refuse other values by name", async () => {
+  const { partial } = await layerConfig({
+    "image-frames": "all",
+    "discriminator-norm": "spectral",
+  });
+  assertEquals([partial.imageFrames, partial.discriminatorNorm], ["all", "spectral"]);
+  await assertRejects(() => layerConfig({ "image-frames": "every" }), UsageError, "--image-frames");
+});
