@@ -149,9 +149,9 @@ for (const data of a.data!.split(",")) {
           String(steps),
         ]);
       }
-      const ways = flags.includes("--ema-decay")
-        ? ["average", "trained"] as const
-        : ["trained"] as const;
+      // A run that keeps a weight average (from a flag or its recipe) is scored both ways.
+      const { config } = JSON.parse(await Deno.readTextFile(join(run, "config.json")));
+      const ways = config.emaDecay > 0 ? ["average", "trained"] as const : ["trained"] as const;
       for (const weights of ways) {
         const file = join(run, `eval-${weights}-${a.frames}f.json`);
         let text: string;
