@@ -10,7 +10,9 @@
  *     [--frames 16] [--count 256] [--json FILE] [--collect]
  *
  * Runs go to DIR/<data>-<candidate>-s<seed>; a run whose `latest.safetensors` already has
- * the steps asked for is not trained again, and its scores are read from the JSON that a
+ * the steps asked for is not trained again (one trained further is scored on its checkpoint
+ * of that step, `checkpoints/step_NNNNNN.safetensors`, so short comparisons can include
+ * the longer runs as they were at that step), and its scores are read from the JSON that a
  * previous pass left next to it, so an interrupted comparison continues where it stopped.
  * `--collect` trains nothing: it scores and tables the runs that have finished.
  * One 6,000-step run at the issue's sizes takes about 32 minutes on a 2-core CPU.
@@ -19,6 +21,7 @@
  */
 import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
+import { RunDir } from "../src/cli/run_dir.ts";
 import { readSafetensors } from "../src/io/safetensors.ts";
 import { recipes } from "./tables.ts";
 
@@ -152,8 +155,12 @@ for (const data of a.data!.split(",")) {
       // A run that keeps a weight average (from a flag or its recipe) is scored both ways.
       const { config } = JSON.parse(await Deno.readTextFile(join(run, "config.json")));
       const ways = config.emaDecay > 0 ? ["average", "trained"] as const : ["trained"] as const;
+      const earlier = done > steps ? ["--checkpoint", new RunDir(run).checkpointPath(steps)] : [];
       for (const weights of ways) {
-        const file = join(run, `eval-${weights}-${a.frames}f.json`);
+        const file = join(
+          run,
+          `eval-${weights}-${a.frames}f${earlier.length ? `-step${steps}` : ""}.json`,
+        );
         let text: string;
         try {
           text = await Deno.readTextFile(file);
@@ -162,6 +169,7 @@ for (const data of a.data!.split(",")) {
           text = await cli([
             "eval",
             run,
+            ...earlier,
             "--frames",
             a.frames!,
             "--count",
