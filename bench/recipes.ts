@@ -55,6 +55,8 @@ const CANDIDATES: Record<string, string[]> = {
   ],
   // The image discriminator judges every frame of each clip, not one.
   "paper-hinge-ema-frames": ["--recipe", "paper-hinge-ema", "--image-frames", "all"],
+  // Twice the learning rate (the weight average smooths what it adds in noise).
+  "paper-hinge-ema-lr4": ["--recipe", "paper-hinge-ema", "--lr", "0.0004"],
   // SNGAN's Adam (β1 0, β2 0.9), with and without spectral normalisation.
   "paper-hinge-ema-adam0": ["--recipe", "paper-hinge-ema", "--config", "bench/adam0.yaml"],
   "paper-hinge-ema-sn-adam0": [
