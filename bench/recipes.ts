@@ -163,10 +163,11 @@ for (const data of a.data!.split(",")) {
           run,
           `eval-${weights}-${a.frames}f${earlier.length ? `-step${steps}` : ""}.json`,
         );
-        let text: string;
-        try {
-          text = await Deno.readTextFile(file);
-        } catch {
+        // Scores left by an earlier pass count only if they are of the step asked for (a run
+        // continued since has new weights under the same file name).
+        let text = await Deno.readTextFile(file).catch(() => "");
+        if (text && JSON.parse(text).step !== steps) text = "";
+        if (!text) {
           const extra = weights === "trained" && ways.length === 2 ? ["--ema-decay", "0"] : [];
           text = await cli([
             "eval",
