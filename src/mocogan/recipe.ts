@@ -13,7 +13,14 @@ import type { MoCoGANConfig } from "./config.ts";
 /** The configuration fields a recipe may set. */
 export type RecipeFields = Pick<
   MoCoGANConfig,
-  "motion" | "loss" | "realLabel" | "emaDecay" | "augment" | "discriminatorNorm" | "imageFrames"
+  | "motion"
+  | "loss"
+  | "realLabel"
+  | "emaDecay"
+  | "augment"
+  | "discriminatorNorm"
+  | "imageFrames"
+  | "lr"
 >;
 
 /** A named recipe: its fields and one line saying where it comes from. */
@@ -43,6 +50,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       augment: [],
       discriminatorNorm: "batch",
       imageFrames: "one",
+      lr: 2e-4,
     },
     summary: "the seed's: feedback GRU, BCE with real label 0.9 (the reference's)",
   },
@@ -55,6 +63,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       augment: [],
       discriminatorNorm: "batch",
       imageFrames: "one",
+      lr: 2e-4,
     },
     summary: "the paper's iid GRU motion network, BCE with real label 0.9",
   },
@@ -67,6 +76,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       augment: [],
       discriminatorNorm: "batch",
       imageFrames: "one",
+      lr: 2e-4,
     },
     summary: "hinge loss, generators' weight average 0.999",
   },
@@ -79,8 +89,22 @@ export const RECIPES: Readonly<Record<string, Recipe>> = {
       augment: [],
       discriminatorNorm: "batch",
       imageFrames: "one",
+      lr: 2e-4,
     },
     summary: "the paper's iid motion network, hinge loss, weight average 0.999 (default for train)",
+  },
+  "paper-hinge-ema-lr4": {
+    fields: {
+      motion: "iid",
+      loss: "hinge",
+      realLabel: 0.9,
+      emaDecay: 0.999,
+      augment: [],
+      discriminatorNorm: "batch",
+      imageFrames: "one",
+      lr: 4e-4,
+    },
+    summary: "paper-hinge-ema with twice the learning rate, 4e-4",
   },
 };
 

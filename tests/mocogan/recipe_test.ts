@@ -17,6 +17,13 @@ Deno.test("recipe paper trains the iid motion network and changes nothing else",
   assertEquals({ ...paper, motion: seed.motion }, seed);
 });
 
+Deno.test("recipe paper-hinge-ema-lr4 is paper-hinge-ema at twice the learning rate", () => {
+  const base = resolveConfig(RECIPES["paper-hinge-ema"].fields);
+  const fast = resolveConfig(RECIPES["paper-hinge-ema-lr4"].fields);
+  assertEquals([base.lr, fast.lr], [2e-4, 4e-4]);
+  assertEquals({ ...fast, lr: base.lr }, base);
+});
+
 Deno.test("a recipe sits between the preset and the flags", async () => {
   const { partial, sources } = await layerConfig({ preset: "tiny", recipe: "paper" });
   assertEquals(partial.motion, "iid");
@@ -31,7 +38,7 @@ Deno.test("an unknown recipe names the ones there are", async () => {
   await assertRejects(
     () => layerConfig({ recipe: "modern" }),
     UsageError,
-    "unknown recipe 'modern'; choose one of seed, paper, hinge-ema, paper-hinge-ema",
+    "unknown recipe 'modern'; choose one of seed, paper, hinge-ema, paper-hinge-ema, paper-hinge-ema-lr4",
   );
   // Inherited object keys are not recipes.
   assertEquals(findRecipe("constructor"), undefined);
