@@ -41,8 +41,8 @@ ${recipeLines()}
                         mean and variance (preset seed), which makes videos alike
   --loss bce|hinge      the adversarial loss: the seed's cross-entropy with label
                         smoothing (the library's default and --recipe seed's), or
-                        the hinge loss (--recipe hinge-ema, and paper-hinge-ema,
-                        train's default)
+                        the hinge loss (--recipe hinge-ema, paper-hinge-ema, and
+                        paper-hinge-ema-lr4, train's default)
   --ema-decay X         keep an exponential moving average of the generators' weights
                         (e.g. 0.999, about the last 1,000 steps) and generate with it;
                         0 (default) keeps none. Given to generate or eval for a model

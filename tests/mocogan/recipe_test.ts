@@ -46,13 +46,16 @@ Deno.test("an unknown recipe names the ones there are", async () => {
 });
 
 Deno.test("train defaults to the measured recipe; the library keeps the seed's", async () => {
-  assertEquals(TRAIN_RECIPE, "paper-hinge-ema");
-  const c = resolveConfig(RECIPES["paper-hinge-ema"].fields);
-  assertEquals([c.loss, c.emaDecay, c.motion], ["hinge", 0.999, "iid"]);
+  assertEquals(TRAIN_RECIPE, "paper-hinge-ema-lr4");
+  const c = resolveConfig(RECIPES["paper-hinge-ema-lr4"].fields);
+  assertEquals([c.loss, c.emaDecay, c.motion, c.lr], ["hinge", 0.999, "iid", 4e-4]);
   const { partial, sources } = await layerConfig({}, { defaultRecipe: TRAIN_RECIPE });
-  assertEquals([partial.loss, partial.emaDecay, sources], ["hinge", 0.999, [
-    "recipe paper-hinge-ema",
+  assertEquals([partial.loss, partial.emaDecay, partial.lr, sources], ["hinge", 0.999, 4e-4, [
+    "recipe paper-hinge-ema-lr4",
   ]]);
+  // A flag still wins over the recipe's learning rate.
+  const flagged = await layerConfig({ lr: "0.0001" }, { defaultRecipe: TRAIN_RECIPE });
+  assertEquals(flagged.partial.lr, 1e-4);
   const seed = await layerConfig({ recipe: "seed" }, { defaultRecipe: TRAIN_RECIPE });
   assertEquals(resolveConfig(seed.partial), resolveConfig());
 });
