@@ -41,73 +41,44 @@ export interface Recipe {
  * is that at twice the learning rate, the candidate the comparison in BENCHMARKS.md
  * ("Recipes compared") chose as the command line's default.
  */
-export const RECIPES: Readonly<Record<string, Recipe>> = {
-  seed: {
-    fields: {
-      motion: "feedback",
-      loss: "bce",
-      realLabel: 0.9,
-      emaDecay: 0,
-      augment: [],
-      discriminatorNorm: "batch",
-      imageFrames: "one",
-      lr: 2e-4,
+export const RECIPES: Readonly<Record<string, Recipe>> = (() => {
+  // Every recipe is the seed's with what it changes spelled out, so each still sets all
+  // of the fields and a new field is added in one place.
+  const seed: RecipeFields = {
+    motion: "feedback",
+    loss: "bce",
+    realLabel: 0.9,
+    emaDecay: 0,
+    augment: [],
+    discriminatorNorm: "batch",
+    imageFrames: "one",
+    lr: 2e-4,
+  };
+  const hingeEma = { ...seed, loss: "hinge", emaDecay: 0.999 } as const;
+  const paperHingeEma = { ...hingeEma, motion: "iid" } as const;
+  return {
+    seed: {
+      fields: seed,
+      summary: "the seed's: feedback GRU, BCE with real label 0.9 (the reference's)",
     },
-    summary: "the seed's: feedback GRU, BCE with real label 0.9 (the reference's)",
-  },
-  paper: {
-    fields: {
-      motion: "iid",
-      loss: "bce",
-      realLabel: 0.9,
-      emaDecay: 0,
-      augment: [],
-      discriminatorNorm: "batch",
-      imageFrames: "one",
-      lr: 2e-4,
+    paper: {
+      fields: { ...seed, motion: "iid" },
+      summary: "the paper's iid GRU motion network, BCE with real label 0.9",
     },
-    summary: "the paper's iid GRU motion network, BCE with real label 0.9",
-  },
-  "hinge-ema": {
-    fields: {
-      motion: "feedback",
-      loss: "hinge",
-      realLabel: 0.9,
-      emaDecay: 0.999,
-      augment: [],
-      discriminatorNorm: "batch",
-      imageFrames: "one",
-      lr: 2e-4,
+    "hinge-ema": {
+      fields: hingeEma,
+      summary: "hinge loss, generators' weight average 0.999",
     },
-    summary: "hinge loss, generators' weight average 0.999",
-  },
-  "paper-hinge-ema": {
-    fields: {
-      motion: "iid",
-      loss: "hinge",
-      realLabel: 0.9,
-      emaDecay: 0.999,
-      augment: [],
-      discriminatorNorm: "batch",
-      imageFrames: "one",
-      lr: 2e-4,
+    "paper-hinge-ema": {
+      fields: paperHingeEma,
+      summary: "the paper's iid motion network, hinge loss, weight average 0.999",
     },
-    summary: "the paper's iid motion network, hinge loss, weight average 0.999",
-  },
-  "paper-hinge-ema-lr4": {
-    fields: {
-      motion: "iid",
-      loss: "hinge",
-      realLabel: 0.9,
-      emaDecay: 0.999,
-      augment: [],
-      discriminatorNorm: "batch",
-      imageFrames: "one",
-      lr: 4e-4,
+    "paper-hinge-ema-lr4": {
+      fields: { ...paperHingeEma, lr: 4e-4 },
+      summary: "paper-hinge-ema with twice the learning rate, 4e-4 (default for train)",
     },
-    summary: "paper-hinge-ema with twice the learning rate, 4e-4 (default for train)",
-  },
-};
+  };
+})();
 
 /** The recipe named `name`, or undefined when there is none. */
 export function findRecipe(name: string): Recipe | undefined {
