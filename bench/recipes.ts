@@ -57,6 +57,14 @@ const CANDIDATES: Record<string, string[]> = {
   "paper-hinge-ema-frames": ["--recipe", "paper-hinge-ema", "--image-frames", "all"],
   // Twice the learning rate (the weight average smooths what it adds in noise).
   "paper-hinge-ema-lr4": ["--recipe", "paper-hinge-ema", "--lr", "0.0004"],
+  // Real clips altered into fakes for the video discriminator (negatives.ts).
+  "paper-hinge-ema-lr4-drift": ["--recipe", "paper-hinge-ema-lr4", "--negatives", "color-drift"],
+  "paper-hinge-ema-lr4-neg": [
+    "--recipe",
+    "paper-hinge-ema-lr4",
+    "--negatives",
+    "color-drift,shuffle",
+  ],
   // SNGAN's Adam (β1 0, β2 0.9), with and without spectral normalisation.
   "paper-hinge-ema-adam0": ["--recipe", "paper-hinge-ema", "--config", "bench/adam0.yaml"],
   "paper-hinge-ema-sn-adam0": [

@@ -15,6 +15,7 @@ import {
   configFields,
   formatIssues,
   type MoCoGANConfig,
+  NEGATIVES,
   PRESETS,
 } from "../mocogan/config.ts";
 import { findRecipe, RECIPES } from "../mocogan/recipe.ts";
@@ -50,6 +51,7 @@ export const CONFIG_FLAGS: FlagSpec = {
   augment: { type: "string" },
   "discriminator-norm": { type: "string" },
   "image-frames": { type: "string" },
+  negatives: { type: "string" },
   lr: { type: "string" },
   "weight-decay": { type: "string" },
 };
@@ -130,6 +132,7 @@ export async function layerConfig(
     choiceFlag(flags, "discriminator-norm", ["batch", "spectral"] as const),
   );
   set("imageFrames", choiceFlag(flags, "image-frames", ["one", "all"] as const));
+  set("negatives", listFlag(flags, "negatives", NEGATIVES));
   set("lr", numberFlag(flags, "lr"));
   set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");

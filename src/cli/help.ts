@@ -56,6 +56,9 @@ ${recipeLines()}
   --image-frames one|all
                         frames of each clip the image discriminator judges per
                         step: one (default, the reference's) or all T of them
+  --negatives LIST      real clips altered into fakes for the video discriminator:
+                        any of color-drift (colours change over the clip), shuffle
+                        (frames out of order), comma-separated, or none (default)
   --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
 
 /** `cli.ts help train`. */

@@ -37,6 +37,12 @@ export const AUGMENTATIONS = ["color", "translation", "cutout"] as const;
 /** One of {@linkcode AUGMENTATIONS}. */
 export type Augmentation = typeof AUGMENTATIONS[number];
 
+/** The ways negatives.ts breaks a real clip's content or order, for `negatives`. */
+export const NEGATIVES = ["color-drift", "shuffle"] as const;
+
+/** One of {@linkcode NEGATIVES}. */
+export type Negative = typeof NEGATIVES[number];
+
 /** The model's configuration; the fields are the reference's config keys, renamed. */
 export interface MoCoGANConfig {
   /** Frame size in pixels (square); the reference's `img`. */
@@ -100,6 +106,13 @@ export interface MoCoGANConfig {
    * from T times as many images at the same batch size). Not a reference key.
    */
   imageFrames: "one" | "all";
+  /**
+   * Negative examples for the video discriminator (negatives.ts): real clips altered so
+   * that they break what every real clip keeps, shown to it as fakes alongside the
+   * generated ones; any of `color-drift` (the clip's colours change gradually over its
+   * frames), `shuffle` (its frames out of order); empty for none. Not a reference key.
+   */
+  negatives: Negative[];
   /** One-sided label smoothing target; `real_label`. */
   realLabel: number;
   /** Adam learning rate; `lr`. */
@@ -149,6 +162,8 @@ export const configFields = z.object({
   discriminatorNorm: z.enum(["batch", "spectral"]).default("batch"),
   /** Frames per clip the image discriminator sees. */
   imageFrames: z.enum(["one", "all"]).default("one"),
+  /** Altered real clips the video discriminator learns to call fake (none when empty). */
+  negatives: z.array(z.enum(NEGATIVES)).default([]),
   /** One-sided label smoothing target for real samples. */
   realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */
@@ -187,6 +202,14 @@ export const configSchema: z.ZodType<MoCoGANConfig, z.ZodTypeDef, unknown> = con
         code: "custom",
         path: ["ngf"],
         message: "ngf is too small for this frame size",
+      });
+    }
+    if (c.negatives.includes("shuffle") && c.videoLength < 3) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["negatives"],
+        message: "shuffle needs videoLength 3 or more: two frames have no order but " +
+          "forward and backward, and both are real motion",
       });
     }
     if (c.numCategories === 1) {

@@ -20,6 +20,7 @@ export type RecipeFields = Pick<
   | "augment"
   | "discriminatorNorm"
   | "imageFrames"
+  | "negatives"
   | "lr"
 >;
 
@@ -52,6 +53,7 @@ export const RECIPES: Readonly<Record<string, Recipe>> = (() => {
     augment: [],
     discriminatorNorm: "batch",
     imageFrames: "one",
+    negatives: [],
     lr: 2e-4,
   };
   const hingeEma = { ...seed, loss: "hinge", emaDecay: 0.999 } as const;

@@ -15,6 +15,7 @@ import type { MoCoGANConfig } from "./config.ts";
 import { Tensor, withScope } from "../tensor/tensor.ts";
 import { augmentInputs } from "./augment.ts";
 import { DivergenceError } from "./divergence.ts";
+import { negativeClips } from "./negatives.ts";
 import { oneHot } from "./latent_codes.ts";
 import type { ModelRng } from "./model_rng.ts";
 import { type MoCoGANNetworks, type NetworkName, NETWORKS } from "./networks.ts";
@@ -107,10 +108,16 @@ function completeInputs(m: MoCoGANNetworks, x: TrainInputs, rng: ModelRng) {
   return { L, o, t, cats };
 }
 
-/** A discriminator's loss on logits of real inputs followed by as many fake ones. */
-function discriminatorLoss(c: MoCoGANConfig, logits: Tensor): Tensor {
+/**
+ * A discriminator's loss on logits of real inputs followed by `fakeGroups` (default 1)
+ * groups of as many fake ones; each group's mean loss is added.
+ */
+function discriminatorLoss(c: MoCoGANConfig, logits: Tensor, fakeGroups = 1): Tensor {
   // Seed: real → realLabel (one-sided smoothing), fake → 0. Hinge: max(0, 1 ∓ logit).
-  return c.loss === "hinge" ? hingeLoss(logits, [-1, 1]) : bceWithLogits(logits, [c.realLabel, 0]);
+  const fakes = (label: number) => Array<number>(fakeGroups).fill(label);
+  return c.loss === "hinge"
+    ? hingeLoss(logits, [-1, ...fakes(1)])
+    : bceWithLogits(logits, [c.realLabel, ...fakes(0)]);
 }
 
 /** The generator's loss on a discriminator's logits of fake inputs. */
@@ -164,9 +171,15 @@ function recordStep(
     // The discriminators see real and detached fake inputs in one pass of 2B, whose
     // BatchNorm normalises each half with its own statistics (updating the running ones
     // real first): the reference's two calls, in half the launches.
-    // Video discriminator: real clips → real, detached fakes → fake.
-    const dv = m.videoD(aug(concat([real, fake.clips.detach()], 0)), 2);
-    let lossDV = discriminatorLoss(c, dv.real);
+    // Video discriminator: real clips → real, detached fakes → fake, and the real clips
+    // altered into negatives (if any) → fake as a third group with its own statistics.
+    const clips = [real, fake.clips.detach()];
+    if (c.negatives.length) {
+      const neg = negativeClips(x.realVideos, real.shape, rng, c.negatives);
+      clips.push(Tensor.from(neg, real.shape));
+    }
+    const dv = m.videoD(aug(concat(clips, 0)), clips.length);
+    let lossDV = discriminatorLoss(c, dv.real, clips.length - 1);
     if (realCats) lossDV = add(lossDV, crossEntropy(slice(dv.cats!, 0, 0, B), realCats));
     optimise(m, ["video_discriminator"], lossDV, one);
 
