@@ -69,7 +69,10 @@ Deno.test("choice flags reach the config and refuse other values by name", async
   const { partial } = await layerConfig({
     "image-frames": "all",
     "discriminator-norm": "spectral",
+    negatives: "shuffle,color-drift",
   });
   assertEquals([partial.imageFrames, partial.discriminatorNorm], ["all", "spectral"]);
+  assertEquals(partial.negatives, ["shuffle", "color-drift"]);
   await assertRejects(() => layerConfig({ "image-frames": "every" }), UsageError, "--image-frames");
+  await assertRejects(() => layerConfig({ negatives: "color" }), UsageError, "--negatives");
 });
