@@ -59,6 +59,7 @@ const CANDIDATES: Record<string, string[]> = {
   "paper-hinge-ema-lr4": ["--recipe", "paper-hinge-ema", "--lr", "0.0004"],
   // Real clips altered into fakes for the video discriminator (negatives.ts).
   "paper-hinge-ema-lr4-drift": ["--recipe", "paper-hinge-ema-lr4", "--negatives", "color-drift"],
+  "paper-hinge-ema-lr4-shuffle": ["--recipe", "paper-hinge-ema-lr4", "--negatives", "shuffle"],
   "paper-hinge-ema-lr4-neg": [
     "--recipe",
     "paper-hinge-ema-lr4",
