@@ -66,6 +66,15 @@ const CANDIDATES: Record<string, string[]> = {
     "--negatives",
     "color-drift,shuffle",
   ],
+  // Instance noise, σ 0.1 on the [−1, 1] scale, falling to 0 over the first 4,000 steps.
+  "paper-hinge-ema-lr4-noise": [
+    "--recipe",
+    "paper-hinge-ema-lr4",
+    "--instance-noise",
+    "0.1",
+    "--instance-noise-steps",
+    "4000",
+  ],
   // SNGAN's Adam (β1 0, β2 0.9), with and without spectral normalisation.
   "paper-hinge-ema-adam0": ["--recipe", "paper-hinge-ema", "--config", "bench/adam0.yaml"],
   "paper-hinge-ema-sn-adam0": [

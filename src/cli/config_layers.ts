@@ -52,6 +52,8 @@ export const CONFIG_FLAGS: FlagSpec = {
   "discriminator-norm": { type: "string" },
   "image-frames": { type: "string" },
   negatives: { type: "string" },
+  "instance-noise": { type: "string" },
+  "instance-noise-steps": { type: "string" },
   lr: { type: "string" },
   "weight-decay": { type: "string" },
 };
@@ -133,6 +135,8 @@ export async function layerConfig(
   );
   set("imageFrames", choiceFlag(flags, "image-frames", ["one", "all"] as const));
   set("negatives", listFlag(flags, "negatives", NEGATIVES));
+  set("instanceNoise", numberFlag(flags, "instance-noise", { allowZero: true }));
+  set("instanceNoiseSteps", intFlag(flags, "instance-noise-steps", 0));
   set("lr", numberFlag(flags, "lr"));
   set("weightDecay", numberFlag(flags, "weight-decay", { allowZero: true }));
   if (Object.keys(fromFlags).length) sources.push("flags");

@@ -59,6 +59,12 @@ ${recipeLines()}
   --negatives LIST      real clips altered into fakes for the video discriminator:
                         any of color-drift (colours change over the clip), shuffle
                         (frames out of order), comma-separated, or none (default)
+  --instance-noise X    add Gaussian noise of standard deviation X (pixels in [-1, 1])
+                        to every discriminator input, real and generated; 0 (default)
+                        adds none
+  --instance-noise-steps N
+                        let that noise fall linearly to 0 over N steps (default 0:
+                        constant)
   --categories auto|N   auto (default): the data's sub-folders when there are 2 or more`;
 
 /** `cli.ts help train`. */

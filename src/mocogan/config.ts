@@ -113,6 +113,14 @@ export interface MoCoGANConfig {
    * frames), `shuffle` (its frames out of order); empty for none. Not a reference key.
    */
   negatives: Negative[];
+  /**
+   * Instance noise (instance_noise.ts): the standard deviation, on the [−1, 1] pixel
+   * scale, of Gaussian noise added to every input of both discriminators; 0 for none.
+   * Not a reference key.
+   */
+  instanceNoise: number;
+  /** Steps over which `instanceNoise` falls linearly to 0; 0 keeps it constant. */
+  instanceNoiseSteps: number;
   /** One-sided label smoothing target; `real_label`. */
   realLabel: number;
   /** Adam learning rate; `lr`. */
@@ -164,6 +172,10 @@ export const configFields = z.object({
   imageFrames: z.enum(["one", "all"]).default("one"),
   /** Altered real clips the video discriminator learns to call fake (none when empty). */
   negatives: z.array(z.enum(NEGATIVES)).default([]),
+  /** Instance noise's standard deviation at step 0 (0: none). */
+  instanceNoise: real().min(0).default(0),
+  /** Steps over which instance noise falls to 0 (0: constant). */
+  instanceNoiseSteps: int(0).default(0),
   /** One-sided label smoothing target for real samples. */
   realLabel: real().min(0).max(1).default(0.9),
   /** Adam learning rate. */

@@ -21,6 +21,8 @@ export type RecipeFields = Pick<
   | "discriminatorNorm"
   | "imageFrames"
   | "negatives"
+  | "instanceNoise"
+  | "instanceNoiseSteps"
   | "lr"
 >;
 
@@ -54,6 +56,8 @@ export const RECIPES: Readonly<Record<string, Recipe>> = (() => {
     discriminatorNorm: "batch",
     imageFrames: "one",
     negatives: [],
+    instanceNoise: 0,
+    instanceNoiseSteps: 0,
     lr: 2e-4,
   };
   const hingeEma = { ...seed, loss: "hinge", emaDecay: 0.999 } as const;

@@ -14,6 +14,7 @@ import { bceWithLogits, crossEntropy, hingeLoss } from "../tensor/ops/loss.ts";
 import type { MoCoGANConfig } from "./config.ts";
 import { Tensor, withScope } from "../tensor/tensor.ts";
 import { augmentInputs } from "./augment.ts";
+import { addInstanceNoise, instanceNoiseSigma } from "./instance_noise.ts";
 import { DivergenceError } from "./divergence.ts";
 import { negativeClips } from "./negatives.ts";
 import { oneHot } from "./latent_codes.ts";
@@ -165,8 +166,10 @@ function recordStep(
     const window = { offset: o, frames: T };
     const fake = m.fakeVideos(content, { noise, h0, length: L }, window, onehot);
     const images = m.imageInputs(real, fake.byFrame, t);
-    // Every discriminator input, with fresh parameters each time (identity without a policy).
-    const aug = (x: Tensor) => augmentInputs(x, rng, c.augment);
+    // Every discriminator input, with fresh parameters and noise each time (identity
+    // without an augmentation policy and instance noise).
+    const sigma = instanceNoiseSigma(c, m.nets.image_generator.adam.step);
+    const aug = (x: Tensor) => addInstanceNoise(augmentInputs(x, rng, c.augment), rng, sigma);
 
     // The discriminators see real and detached fake inputs in one pass of 2B, whose
     // BatchNorm normalises each half with its own statistics (updating the running ones

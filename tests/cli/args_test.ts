@@ -73,6 +73,13 @@ Deno.test("choice flags reach the config and refuse other values by name", async
   });
   assertEquals([partial.imageFrames, partial.discriminatorNorm], ["all", "spectral"]);
   assertEquals(partial.negatives, ["shuffle", "color-drift"]);
+  const noise = await layerConfig({ "instance-noise": "0.1", "instance-noise-steps": "2000" });
+  assertEquals([noise.partial.instanceNoise, noise.partial.instanceNoiseSteps], [0.1, 2000]);
+  await assertRejects(
+    () => layerConfig({ "instance-noise": "-1" }),
+    UsageError,
+    "--instance-noise",
+  );
   await assertRejects(() => layerConfig({ "image-frames": "every" }), UsageError, "--image-frames");
   await assertRejects(() => layerConfig({ negatives: "color" }), UsageError, "--negatives");
 });
