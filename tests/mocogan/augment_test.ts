@@ -5,11 +5,10 @@
 import { assert, assertEquals } from "../_assert.ts";
 import { cutSize, drawAugmentParams, maxShift } from "../../src/mocogan/augment.ts";
 import { encodeCheckpoint } from "../../src/mocogan/checkpoint.ts";
-import { resolveConfig } from "../../src/mocogan/config.ts";
 import { MoCoGAN } from "../../src/mocogan/model.ts";
 import { Rng } from "../../src/nn/random.ts";
 import { AUGMENT_PARAMS } from "../../src/tensor/ops/augment.ts";
-import { SMALLEST } from "./_config.ts";
+import { SMALLEST, smallestInputs } from "./_config.ts";
 
 Deno.test("augmentation parameters span DiffAugment's ranges; a policy's absent parts are identities", () => {
   assertEquals([maxShift(32), cutSize(32), maxShift(64), cutSize(64)], [4, 16, 8, 32]);
@@ -32,11 +31,7 @@ Deno.test("augmentation parameters span DiffAugment's ranges; a policy's absent 
   }
 });
 
-function inputs(step: number) {
-  const c = resolveConfig(SMALLEST), rng = new Rng(10 + step);
-  const n = c.batchSize * 3 * c.videoLength * c.imageSize ** 2;
-  return { realVideos: rng.normals(n).map(Math.tanh), motionLength: 9 };
-}
+const inputs = (step: number) => smallestInputs(10 + step);
 
 Deno.test("training through the augmentation: other gradients, all finite; resume is exact", async () => {
   const policy = ["color", "translation", "cutout"] as const;

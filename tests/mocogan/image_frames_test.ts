@@ -10,9 +10,8 @@ import { encodeCheckpoint } from "../../src/mocogan/checkpoint.ts";
 import { resolveConfig } from "../../src/mocogan/config.ts";
 import { MoCoGAN } from "../../src/mocogan/model.ts";
 import { MoCoGANNetworks } from "../../src/mocogan/networks.ts";
-import { Rng } from "../../src/nn/random.ts";
 import { Tensor } from "../../src/tensor/tensor.ts";
-import { SMALLEST } from "./_config.ts";
+import { SMALLEST, smallestInputs } from "./_config.ts";
 
 Deno.test("imageInputs: frame t of each clip, or every frame of every clip in clip order", async () => {
   const B = 2, T = SMALLEST.videoLength, S = 32, plane = S * S;
@@ -49,11 +48,7 @@ Deno.test("imageInputs: frame t of each clip, or every frame of every clip in cl
   }
 });
 
-function inputs(step: number) {
-  const c = resolveConfig(SMALLEST), rng = new Rng(20 + step);
-  const n = c.batchSize * 3 * c.videoLength * c.imageSize ** 2;
-  return { realVideos: rng.normals(n).map(Math.tanh), motionLength: 9, frameIndex: 3 };
-}
+const inputs = (step: number) => smallestInputs(20 + step, { frameIndex: 3 });
 
 Deno.test("training with every frame judged: other image gradients, all finite; resume is exact", async () => {
   assertEquals(resolveConfig({}).imageFrames, "one");

@@ -12,7 +12,7 @@ import { MoCoGAN } from "../../src/mocogan/model.ts";
 import { ModelRng } from "../../src/mocogan/model_rng.ts";
 import { Rng } from "../../src/nn/random.ts";
 import { Tensor } from "../../src/tensor/tensor.ts";
-import { SMALLEST } from "./_config.ts";
+import { SMALLEST, smallestInputs } from "./_config.ts";
 
 Deno.test("instanceNoiseSigma: off, constant, or falling linearly to 0 and staying there", () => {
   const at = (instanceNoise: number, instanceNoiseSteps: number, step: number) =>
@@ -46,11 +46,7 @@ Deno.test("addInstanceNoise: x itself at sigma 0, else x + sigma·N(0, 1), fresh
   for (const t of [x, a, b]) t.dispose();
 });
 
-function inputs(step: number) {
-  const c = resolveConfig(SMALLEST), rng = new Rng(40 + step);
-  const n = c.batchSize * 3 * c.videoLength * c.imageSize ** 2;
-  return { realVideos: rng.normals(n).map(Math.tanh), motionLength: 9, frameIndex: 3 };
-}
+const inputs = (step: number) => smallestInputs(40 + step, { frameIndex: 3 });
 
 Deno.test("training with instance noise: both discriminators' gradients change, all finite; resume is exact", async () => {
   const grads: Record<string, Float32Array>[] = [];

@@ -4,16 +4,10 @@
  */
 import { assert, assertEquals } from "../_assert.ts";
 import { encodeCheckpoint } from "../../src/mocogan/checkpoint.ts";
-import { resolveConfig } from "../../src/mocogan/config.ts";
 import { MoCoGAN } from "../../src/mocogan/model.ts";
-import { Rng } from "../../src/nn/random.ts";
-import { SMALLEST } from "./_config.ts";
+import { SMALLEST, smallestInputs } from "./_config.ts";
 
-function inputs(step: number) {
-  const c = resolveConfig(SMALLEST), rng = new Rng(20 + step);
-  const n = c.batchSize * 3 * c.videoLength * c.imageSize ** 2;
-  return { realVideos: rng.normals(n).map(Math.tanh), motionLength: 9 };
-}
+const inputs = (step: number) => smallestInputs(20 + step);
 
 Deno.test("spectrally normalised discriminators train, move their u vectors and resume exactly", async () => {
   using model = await MoCoGAN.create({ ...SMALLEST, discriminatorNorm: "spectral" }, { seed: 3 });

@@ -9,16 +9,12 @@ import { MoCoGAN } from "../../src/mocogan/model.ts";
 import { averageDecay } from "../../src/nn/weight_average.ts";
 import { Rng } from "../../src/nn/random.ts";
 import { relError } from "../reference/util.ts";
-import { SMALLEST } from "./_config.ts";
+import { SMALLEST, smallestInputs } from "./_config.ts";
 
 const DECAY = 0.6;
 const config = { ...SMALLEST, emaDecay: DECAY };
 
-function inputs(step: number) {
-  const c = resolveConfig(SMALLEST), rng = new Rng(10 + step);
-  const n = c.batchSize * 3 * c.videoLength * c.imageSize ** 2;
-  return { realVideos: rng.normals(n).map(Math.tanh), motionLength: 9 };
-}
+const inputs = (step: number) => smallestInputs(10 + step);
 
 /** Fixed codes for two 5-frame videos. */
 function codes() {
