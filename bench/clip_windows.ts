@@ -15,7 +15,7 @@
  */
 import { parseArgs } from "node:util";
 import { type Clips, clipScores } from "../src/eval/mod.ts";
-import { drawLatents } from "../src/cli/latents.ts";
+import { drawLatents, latentInputs } from "../src/cli/latents.ts";
 import { loadCheckpoint } from "../src/mocogan/checkpoint_file.ts";
 import { MoCoGAN } from "../src/mocogan/model.ts";
 import { Rng } from "../src/nn/random.ts";
@@ -45,13 +45,7 @@ const c = model.config;
 const codes = drawLatents(c, new Rng(Number(a.seed)), { count: N, frames: L });
 // Categories in turn, as eval asks for them.
 codes.categories?.forEach((_, i, all) => (all[i] = i % c.numCategories));
-const video = await model.generate({
-  contentNoise: codes.content,
-  motionNoise: codes.motion,
-  motionH0: codes.h0,
-  categories: codes.categories,
-  length: L,
-});
+const video = await model.generate(latentInputs(codes, L));
 
 /** Frames [from, from + W) of every clip. */
 function window(from: number): Clips {

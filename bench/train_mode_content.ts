@@ -16,7 +16,7 @@
  */
 import { parseArgs } from "node:util";
 import { clipScores } from "../src/eval/mod.ts";
-import { drawLatents } from "../src/cli/latents.ts";
+import { drawLatents, latentInputs } from "../src/cli/latents.ts";
 import { loadCheckpoint } from "../src/mocogan/checkpoint_file.ts";
 import { MoCoGAN } from "../src/mocogan/model.ts";
 import { generateFrames } from "../src/mocogan/streaming.ts";
@@ -53,13 +53,7 @@ for (const batchStats of [false, true]) {
     // The same codes both ways: one seed per group.
     const codes = drawLatents(c, new Rng(Number(a.seed) + g), { count: B, frames: T });
     codes.categories?.forEach((_, i, all) => (all[i] = (g * B + i) % c.numCategories));
-    const inputs = {
-      contentNoise: codes.content,
-      motionNoise: codes.motion,
-      motionH0: codes.h0,
-      categories: codes.categories,
-      length: T,
-    };
+    const inputs = latentInputs(codes, T);
     for await (const chunk of generateFrames(model, inputs, { chunk: T, batchStats })) {
       data.set(chunk.data, g * B * perClip);
     }

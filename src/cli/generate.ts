@@ -27,7 +27,7 @@ import { loadCheckpointInto } from "../mocogan/checkpoint.ts";
 import { BUILTIN_MODEL, type LoadedCheckpoint, readCheckpoint } from "./checkpoint.ts";
 import { CONFIG_FLAGS, hasConfigFlags, layerConfig } from "./config_layers.ts";
 import { GENERATE_HELP } from "./help.ts";
-import { drawLatents, type Latents, readLatents, saveLatents } from "./latents.ts";
+import { drawLatents, latentInputs, type Latents, readLatents, saveLatents } from "./latents.ts";
 import { exists } from "./run_dir.ts";
 import { listenForStop } from "./signals.ts";
 import { chooseConvKernelsForDeno } from "../gpu/conv_choice_file.ts";
@@ -131,13 +131,10 @@ export async function generate(args: string[]): Promise<number> {
   const stop = listenForStop(() => {});
   const video = await openVideoOutput({ path: out, ...size, fps, scale, frames });
   try {
-    const stream = generateFrames(model, {
-      contentNoise: latents.content,
-      motionNoise: latents.motion,
-      motionH0: latents.h0,
-      categories: latents.categories,
-      length: frames,
-    }, { chunk, batchStats: flags["batch-stats"] === true });
+    const stream = generateFrames(model, latentInputs(latents, frames), {
+      chunk,
+      batchStats: flags["batch-stats"] === true,
+    });
     for await (const ch of stream) {
       for (let t = 0; t < ch.shape[2] && !stop.signal; t++) {
         await video.writeFrame(tiledFrameToRgb(ch, t, latents.cols).rgb);

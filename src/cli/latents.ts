@@ -25,6 +25,26 @@ export interface Latents {
   cols: number;
 }
 
+/**
+ * The codes `l` as the inputs of generation (`MoCoGAN.generate`, `generateFrames`) for
+ * videos of `length` frames.
+ */
+export function latentInputs(l: Latents, length: number): {
+  contentNoise: Float32Array;
+  motionNoise: Float32Array;
+  motionH0?: Float32Array;
+  categories?: Int32Array;
+  length: number;
+} {
+  return {
+    contentNoise: l.content,
+    motionNoise: l.motion,
+    motionH0: l.h0,
+    categories: l.categories,
+    length,
+  };
+}
+
 /** How to draw codes. */
 export interface DrawOptions {
   /** Videos (or rows and columns of the grid). */

@@ -13,7 +13,7 @@ import { DataError } from "../video/errors.ts";
 import { assertFfmpeg, hasEncoder } from "../video/ffmpeg.ts";
 import { writePng } from "../video/png.ts";
 import { tileFrames } from "../video/tile.ts";
-import { drawLatents, type Latents } from "./latents.ts";
+import { drawLatents, latentInputs, type Latents } from "./latents.ts";
 
 /** Writes sample videos for a run. */
 export class SampleWriter {
@@ -55,13 +55,9 @@ export class SampleWriter {
     const c = model.config, S = c.imageSize, l = this.#latents;
     const chunks = [];
     for await (
-      const ch of generateFrames(model, {
-        contentNoise: l.content,
-        motionNoise: l.motion,
-        motionH0: l.h0,
-        categories: l.categories,
-        length: this.#frames,
-      }, { chunk: this.#frames })
+      const ch of generateFrames(model, latentInputs(l, this.#frames), {
+        chunk: this.#frames,
+      })
     ) chunks.push(ch);
     const video = chunks[0], frames = video.shape[2];
     const written: string[] = [];

@@ -23,7 +23,7 @@ export function instanceNoiseSigma(
   c: Pick<MoCoGANConfig, "instanceNoise" | "instanceNoiseSteps">,
   step: number,
 ): number {
-  if (c.instanceNoise === 0 || c.instanceNoiseSteps === 0) return c.instanceNoise;
+  if (c.instanceNoiseSteps === 0) return c.instanceNoise;
   return c.instanceNoise * Math.max(0, 1 - step / c.instanceNoiseSteps);
 }
 
