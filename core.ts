@@ -25,6 +25,7 @@ export {
   type GeneratedVideo,
   type GenerateInputs,
   MoCoGAN,
+  type SubmittedStep,
   type TrainInputs,
   type TrainLosses,
   type TrainResult,

@@ -314,8 +314,9 @@ async function main(): Promise<void> {
   console.log();
   console.log(summaryTable(reports, peak.flops));
   console.log(
-    "ours s/step: median of the timed steps (GPU completion included); torch: mean of its " +
-      "timed steps.\nratios ours/torch: < 1 is faster for s/step, > 1 is faster for fps. " +
+    "ours s/step: median time from one step's losses arriving to the next's, each step " +
+      "submitted before the last one's losses are awaited (as train runs); torch: mean of its " +
+      "timed steps, synchronised once at the end.\nratios ours/torch: < 1 is faster for s/step, > 1 is faster for fps. " +
       "GFLOP/s: analytic conv/linear/GRU FLOPs per step (bench/flops.ts) / median s/step; " +
       "'of peak' against the estimate above.",
   );

@@ -10,7 +10,7 @@ import { ConfigError, type MoCoGANConfig, resolveConfig } from "../mocogan/confi
 import { bindableBytes, floatsPerTrainingVideo, maxTrainingBatch } from "../mocogan/fit.ts";
 import { DivergenceError } from "../mocogan/divergence.ts";
 import { loadCheckpointInto } from "../mocogan/checkpoint.ts";
-import { MoCoGAN, type TrainLosses } from "../mocogan/model.ts";
+import { MoCoGAN, type SubmittedStep } from "../mocogan/model.ts";
 import { ClipSampler } from "../video/clip_sampler.ts";
 import { DataError } from "../video/errors.ts";
 import { Rng as VideoRng } from "../video/rng.ts";
@@ -322,60 +322,82 @@ async function loop(
   const timer = new StepTimer();
   const began = performance.now();
   let acc = { ms: 0, wait: 0, n: 0 };
-  let lastLosses: TrainLosses | undefined;
-  let step = startStep;
+  let step = startStep; // steps whose losses have arrived
+  let submitted = startStep;
+  // The next step is recorded while the GPU runs this one, unless something must read
+  // the weights after exactly this step (scores, samples, a checkpoint) or it may be the
+  // last: then the step is finished first.
+  const mustFinish = (s: number) =>
+    s >= run.steps || stop.signal !== undefined || evaluation?.due(s) === true ||
+    (samples !== undefined && s % run.sampleEvery === 0) ||
+    (run.checkpointEvery > 0 && s % run.checkpointEvery === 0);
+  interface InFlight {
+    pending: SubmittedStep;
+    samplerAfter: number[];
+    wait: number;
+  }
+  const submit = async (): Promise<InFlight> => {
+    const tw = performance.now();
+    const batch = await prefetch.next();
+    const wait = performance.now() - tw;
+    const pending = await model.submitStep({
+      realVideos: batch.videos,
+      realCategories: c.numCategories > 0 ? batch.categories : undefined,
+      motionLength: batch.motionLength,
+    });
+    submitted++;
+    return { pending, samplerAfter: batch.stateAfter, wait };
+  };
+  // Since the last step finished: with steps overlapping, the time per step.
+  let since = performance.now();
+  const finish = async ({ pending, samplerAfter, wait }: InFlight) => {
+    const losses = await pending.losses.catch((e) => {
+      throw e instanceof DivergenceError ? diverged(e) : e;
+    });
+    step = pending.step;
+    samplerState = samplerAfter;
+    const ms = performance.now() - since;
+    timer.add(ms, wait);
+    acc = { ms: acc.ms + ms, wait: acc.wait + wait, n: acc.n + 1 };
+    const evalNow = evaluation?.due(step) === true;
+    const logNow = step % run.logEvery === 0 || step === run.steps || evalNow;
+    let scores: Record<string, number> = {};
+    if (evalNow) {
+      const r = await evaluation!.run(model);
+      scores = r.scores;
+      if (r.best) await checkpoint(step, false, dir.bestPath);
+    }
+    const line = trainingLine(step, run.steps, timer, losses) +
+      (evaluation?.summary ? `  ${evaluation.summary}` : "");
+    if (logNow) {
+      await dir.appendLog({
+        step,
+        ...losses,
+        secondsPerStep: acc.ms / acc.n / 1000,
+        dataWait: acc.wait / 1000,
+        ...scores,
+      });
+      acc = { ms: 0, wait: 0, n: 0 };
+      ui.show(line, !ui.tty);
+    } else if (ui.tty) ui.show(line);
+    if (samples && step % run.sampleEvery === 0) {
+      await samples.write(model, dir.samplePath(step));
+    }
+    if (run.checkpointEvery > 0 && step % run.checkpointEvery === 0) {
+      await checkpoint(step, true);
+    }
+    since = performance.now();
+  };
   try {
-    let tw = performance.now();
-    let batch = await prefetch.next();
-    let wait = performance.now() - tw;
-    while (step < run.steps) {
-      const evalNow = evaluation?.due(step + 1) === true;
-      const logNow = (step + 1) % run.logEvery === 0 || step + 1 === run.steps || evalNow;
-      const t0 = performance.now();
-      const pending = model.trainStep({
-        realVideos: batch.videos,
-        realCategories: c.numCategories > 0 ? batch.categories : undefined,
-        motionLength: batch.motionLength,
-      });
-      samplerState = batch.stateAfter;
-      const { losses } = await pending.catch((e) => {
-        throw e instanceof DivergenceError ? diverged(e) : e;
-      });
-      const ms = performance.now() - t0;
-      step++;
-      lastLosses = losses;
-      timer.add(ms + wait, wait);
-      acc = { ms: acc.ms + ms + wait, wait: acc.wait + wait, n: acc.n + 1 };
-      let scores: Record<string, number> = {};
-      if (evalNow) {
-        const r = await evaluation!.run(model);
-        scores = r.scores;
-        if (r.best) await checkpoint(step, false, dir.bestPath);
-      }
-      const line = trainingLine(step, run.steps, timer, lastLosses) +
-        (evaluation?.summary ? `  ${evaluation.summary}` : "");
-      if (logNow) {
-        await dir.appendLog({
-          step,
-          ...losses,
-          secondsPerStep: acc.ms / acc.n / 1000,
-          dataWait: acc.wait / 1000,
-          ...scores,
-        });
-        acc = { ms: 0, wait: 0, n: 0 };
-        ui.show(line, !ui.tty);
-      } else if (ui.tty) ui.show(line);
-      if (samples && step % run.sampleEvery === 0) {
-        await samples.write(model, dir.samplePath(step));
-      }
-      if (run.checkpointEvery > 0 && step % run.checkpointEvery === 0) {
-        await checkpoint(step, true);
-      }
-      if (stop.signal || step >= run.steps) break;
-      // The worker drew this batch during the step; time spent here is the GPU idling.
-      tw = performance.now();
-      batch = await prefetch.next();
-      wait = performance.now() - tw;
+    let inFlight: InFlight | undefined;
+    while (true) {
+      const next = submitted < run.steps && stop.signal === undefined &&
+          !(inFlight && mustFinish(inFlight.pending.step))
+        ? await submit()
+        : undefined;
+      if (inFlight) await finish(inFlight);
+      else if (!next) break;
+      inFlight = next;
     }
     if (savedAt !== step) await checkpoint(step, true);
     if (!stop.signal && samples && step % run.sampleEvery !== 0) {

@@ -28,6 +28,8 @@ import {
   loadCheckpointInto,
 } from "./checkpoint.ts";
 import {
+  type SubmittedStep,
+  submitTrainStep,
   type TrainInputs,
   type TrainResult,
   trainStep,
@@ -36,7 +38,13 @@ import {
 
 export { ModelRng } from "./model_rng.ts";
 export type { NetworkName } from "./networks.ts";
-export type { TrainInputs, TrainLosses, TrainResult, TrainStepOptions } from "./train_step.ts";
+export type {
+  SubmittedStep,
+  TrainInputs,
+  TrainLosses,
+  TrainResult,
+  TrainStepOptions,
+} from "./train_step.ts";
 
 /** Latent codes for generation. */
 export interface GenerateInputs {
@@ -236,6 +244,18 @@ export class MoCoGAN {
     this.#checkLive();
     this.#dropMotionStatistics();
     return trainStep(this.#networks, x, this.rng, this.#nonFinite, opts);
+  }
+
+  /**
+   * Records and submits one training iteration like {@linkcode MoCoGAN.trainStep} but
+   * does not wait for its losses, so that the next iteration can be recorded while the
+   * GPU runs this one (how `train` runs). Await the result's `losses` before reading the
+   * weights for anything that must see exactly this step (a checkpoint, samples).
+   */
+  submitStep(x: TrainInputs): Promise<SubmittedStep> {
+    this.#checkLive();
+    this.#dropMotionStatistics();
+    return submitTrainStep(this.#networks, x, this.rng, this.#nonFinite);
   }
 
   /**

@@ -208,6 +208,60 @@ function recordStep(
   });
 }
 
+/** A training iteration recorded and submitted, whose losses are still on their way. */
+export interface SubmittedStep {
+  /** Adam steps done once this iteration has run (its number in the run). */
+  readonly step: number;
+  /**
+   * The losses, once read back with the divergence check made on the GPU in the same
+   * submission; rejects with a {@linkcode DivergenceError} if any loss or weight is not
+   * finite (the weights are then unusable).
+   */
+  readonly losses: Promise<TrainLosses>;
+}
+
+/**
+ * Records one training iteration of `m`, submits it and starts reading back its losses
+ * without waiting for them, so that the caller can record the next iteration while the
+ * GPU runs this one. Deno's WebGPU takes at least 10 ms to map a buffer however little
+ * work is pending, which a step that waits for its own losses pays every time.
+ */
+export async function submitTrainStep(
+  m: MoCoGANNetworks,
+  x: TrainInputs,
+  rng: ModelRng,
+  counter: NonFiniteCounter,
+): Promise<SubmittedStep> {
+  m.setTraining(true);
+  const lossTensors = await recordStep(m, x, rng, counter);
+  const step = m.nets.image_generator.adam.step;
+  let values: Promise<ArrayBuffer[]>;
+  try {
+    // `read` records the copies and submits before it first awaits, so the staging
+    // buffer holds this step's values whatever is recorded after it.
+    values = runtime().read([...lossTensors.map((l) => l.range()), counter.range()]);
+  } finally {
+    for (const l of lossTensors) l.dispose();
+  }
+  const losses = values.then((v) => checkedLosses(m, step, v));
+  // Handled here so that a divergence is not reported as an unhandled rejection before
+  // the caller gets to await it; awaiting `losses` still throws it.
+  losses.catch(() => {});
+  return { step, losses };
+}
+
+/** The losses in `values` (three losses, then the non-finite counts), or a divergence. */
+function checkedLosses(m: MoCoGANNetworks, step: number, values: ArrayBuffer[]): TrainLosses {
+  const [videoD, imageD, generator] = values.slice(0, 3).map((v) => new Float32Array(v)[0]);
+  const losses = { videoD, imageD, generator };
+  const counts = new Uint32Array(values[3]);
+  const bad = NETWORKS.filter((_, i) => counts[i] > 0);
+  if (bad.length || !Object.values(losses).every(Number.isFinite)) {
+    throw new DivergenceError(step, { ...losses }, bad);
+  }
+  return losses;
+}
+
 /**
  * One training iteration of the networks `m` in training mode.
  *
@@ -223,21 +277,13 @@ export async function trainStep(
   counter: NonFiniteCounter,
   opts: TrainStepOptions = {},
 ): Promise<TrainResult> {
-  m.setTraining(true);
-  const lossTensors = await recordStep(m, x, rng, counter);
   let losses: TrainLosses = { videoD: NaN, imageD: NaN, generator: NaN };
-  try {
-    if (opts.readLosses !== false || opts.captureGradients) {
-      const values = await runtime().read([...lossTensors.map((l) => l.range()), counter.range()]);
-      const [videoD, imageD, generator] = values.slice(0, 3).map((v) => new Float32Array(v)[0]);
-      losses = { videoD, imageD, generator };
-      const counts = new Uint32Array(values[3]);
-      const bad = NETWORKS.filter((_, i) => counts[i] > 0);
-      if (bad.length || !Object.values(losses).every(Number.isFinite)) {
-        throw new DivergenceError(m.nets.image_generator.adam.step, { ...losses }, bad);
-      }
-    } else runtime().submit();
-  } finally {
+  if (opts.readLosses !== false || opts.captureGradients) {
+    losses = await (await submitTrainStep(m, x, rng, counter)).losses;
+  } else {
+    m.setTraining(true);
+    const lossTensors = await recordStep(m, x, rng, counter);
+    runtime().submit();
     for (const l of lossTensors) l.dispose();
   }
   const result: TrainResult = { losses };
