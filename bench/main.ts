@@ -188,9 +188,9 @@ function summaryTable(reports: Record<string, PresetReport>, peak: number | unde
     const o = r.ours, t = r.torch;
     return [
       name,
-      o ? `${fixed(o.medianStepSec, 3)} (min ${fixed(o.minStepSec, 3)})` : "failed",
+      o ? `${fixed(o.secPerStep!, 3)} (median ${fixed(o.medianStepSec, 3)})` : "failed",
       fixed(t?.sec_per_step, 3),
-      o && t ? fixed(o.medianStepSec / t.sec_per_step, 2) : "-",
+      o && t ? fixed(o.secPerStep! / t.sec_per_step, 2) : "-",
       fixed(o?.genFps, 1),
       fixed(t?.gen_fps, 1),
       o && t ? fixed(o.genFps / t.gen_fps, 2) : "-",
@@ -314,10 +314,9 @@ async function main(): Promise<void> {
   console.log();
   console.log(summaryTable(reports, peak.flops));
   console.log(
-    "ours s/step: median time from one step's losses arriving to the next's, each step " +
-      "submitted before the last one's losses are awaited (as train runs); torch: mean of its " +
-      "timed steps, synchronised once at the end.\nratios ours/torch: < 1 is faster for s/step, > 1 is faster for fps. " +
-      "GFLOP/s: analytic conv/linear/GRU FLOPs per step (bench/flops.ts) / median s/step; " +
+    "ours s/step: mean of the timed steps, each submitted before the last one's losses " +
+      "are awaited (as train runs); torch: mean of its timed steps, synchronised once at the end.\nratios ours/torch: < 1 is faster for s/step, > 1 is faster for fps. " +
+      "GFLOP/s: analytic conv/linear/GRU FLOPs per step (bench/flops.ts) / s/step; " +
       "'of peak' against the estimate above.",
   );
   const busy = Object.entries(reports).flatMap(([name, r]) =>

@@ -60,6 +60,12 @@ export interface PresetResult {
   stepSec: number[];
   /** How the steps were timed ("pipelined"; absent in older results: "synchronised"). */
   stepTiming?: "pipelined";
+  /**
+   * The step time the tables show: the mean of {@linkcode PresetResult.stepSec} (the
+   * timed steps' total over their number, as PyTorch's bench measures). Results before
+   * 2026-11-29 (pipelined) have only the median.
+   */
+  secPerStep?: number;
   /** Median of {@linkcode PresetResult.stepSec}. */
   medianStepSec: number;
   /** Minimum of {@linkcode PresetResult.stepSec}. */
@@ -74,7 +80,7 @@ export interface PresetResult {
   losses: TrainLosses;
   /** Estimated FLOPs per step (see flops.ts). */
   flopsPerStep: number;
-  /** flopsPerStep / medianStepSec. */
+  /** flopsPerStep / secPerStep. */
   flopPerSec: number;
   /** Every timed generation of 4 x 32 frames. */
   genSec: number[];
@@ -197,6 +203,7 @@ export async function benchPreset(
   for (let i = 0; i < opts.genRuns; i++) genSec.push(await time(gen));
 
   const medianStepSec = opts.steps ? median(stepSec) : NaN;
+  const secPerStep = opts.steps ? stepSec.reduce((a, b) => a + b, 0) / opts.steps : NaN;
   const flopsPerStep = stepFlops(c, x).total;
   const result: PresetResult = {
     config: c,
@@ -208,6 +215,7 @@ export async function benchPreset(
     firstStepSec,
     stepSec,
     stepTiming: "pipelined",
+    secPerStep,
     medianStepSec,
     minStepSec: opts.steps ? Math.min(...stepSec) : NaN,
     dispatchesPerStep: stepCounts.dispatches,
@@ -215,7 +223,7 @@ export async function benchPreset(
     genCounts,
     losses,
     flopsPerStep,
-    flopPerSec: flopsPerStep / medianStepSec,
+    flopPerSec: flopsPerStep / secPerStep,
     genSec,
     genFps: (GEN_VIDEOS * GEN_FRAMES) / median(genSec),
     peakGpuBytes: rt.pool.peakBytes,

@@ -41,11 +41,13 @@ function speed(json: Json): string[] {
     const ours = p.ours ?? {}, torch = p.torch;
     const genFrames = ours.genCounts ? ours.genCounts.dispatches / (4 * 32) : undefined;
     const gflops = ours.flopPerSec / 1e9;
+    // Pipelined runs (2026-11-29 on) report the mean step; older ones only the median.
+    const sps = ours.secPerStep ?? ours.medianStepSec;
     return [
       name,
-      s3(ours.medianStepSec),
+      s3(sps),
       s3(torch?.sec_per_step),
-      r2(torch ? ours.medianStepSec / torch.sec_per_step : undefined),
+      r2(torch ? sps / torch.sec_per_step : undefined),
       int(ours.genFps),
       int(torch?.gen_fps),
       r2(torch ? ours.genFps / torch.gen_fps : undefined),
