@@ -4,7 +4,7 @@
  *
  *   deno task bench [--presets tiny,small] [--steps 5] [--warmup 2] [--profile]
  *                   [--json FILE] [--no-torch] [--torch-python PATH] [--reference PATH]
- *                   [--device cpu|cuda] [--threads 2] [--gen-runs 3] [--seed 0]
+ *                   [--device cpu|cuda] [--threads 2] [--gen-runs 7] [--seed 0]
  *   deno task bench --memory [--memory-steps 1000]
  *
  * Each preset runs in a child process (so that its peak GPU memory and resident memory
@@ -87,7 +87,7 @@ function options() {
       presets: { type: "string", default: "tiny,small" },
       steps: { type: "string", default: "5" },
       warmup: { type: "string", default: "2" },
-      "gen-runs": { type: "string", default: "3" },
+      "gen-runs": { type: "string", default: "7" },
       seed: { type: "string", default: "0" },
       json: { type: "string" },
       "no-torch": { type: "boolean", default: false },
@@ -221,7 +221,7 @@ async function main(): Promise<void> {
     console.log(
       "deno task bench [--presets tiny,small,paper,seed] [--steps 5] [--warmup 2] [--profile]\n" +
         "  [--json FILE] [--no-torch] [--torch-python PATH] [--reference PATH]\n" +
-        "  [--device cpu|cuda] [--threads 2] [--gen-runs 3] [--seed 0]\n" +
+        "  [--device cpu|cuda] [--threads 2] [--gen-runs 7] [--seed 0]\n" +
         "deno task bench --memory [--memory-steps 1000]",
     );
     return;
