@@ -129,9 +129,13 @@ export async function* generateFrames(
     const eps = iid ? undefined : onGpu(g.motionNoise, [N, dM]);
     let state: MotionState = initialMotionState(c, { noise: (eps ?? h0)!, h0 });
     owned.push(state.h, ...(state.x ? [state.x] : []));
-    for (let start = 0; start < L; start += chunk) {
+    // Records the chunk at `start` and submits it, with its read-backs started, before
+    // returning; the promise resolves with its frames. The next chunk is recorded while
+    // the GPU makes this one and its frames travel back (Deno takes at least 10 ms to
+    // map a buffer however little work is pending).
+    const record = (start: number): Promise<FrameChunk> => {
       const n = Math.min(chunk, L - start);
-      const data = await withScope(async (scope) => {
+      return withScope(async (scope): Promise<FrameChunk> => {
         let next = state;
         const z = noGrad(() => {
           const e = iid ? chunkNoise(g.motionNoise, N, noiseLen, dM, start, n) : undefined;
@@ -142,10 +146,11 @@ export async function* generateFrames(
         // Whole videos per launch (rows of z are video-major), as many as fit.
         const perLaunch = Math.max(1, Math.floor(maxFrames / n)), frame = 3 * S * S;
         const out = new Float32Array(N * n * frame);
+        const parts: Promise<void>[] = [];
         for (let v = 0; v < N; v += perLaunch) {
           const end = Math.min(N, v + perLaunch);
-          out.set(
-            await withScope(() =>
+          parts.push(
+            withScope(() =>
               noGrad(() => {
                 const part = end - v === N ? z : slice(z, 0, v * n, end * n);
                 const flat = runLayers(ig, "main", layers, part);
@@ -153,11 +158,11 @@ export async function* generateFrames(
                 // of generate(); videos stay outermost, so each launch fills its own range.
                 return permute(flat.reshape([end - v, n, 3, S, S]), [0, 2, 1, 3, 4]);
               }).read()
-            ),
-            v * n * frame,
+            ).then((frames) => out.set(frames, v * n * frame)),
           );
         }
-        // Keep the new state alive past this scope; free the previous one.
+        // Keep the new state alive past this scope; free the previous one. (Everything
+        // above is submitted: what is freed now is reused only by later submissions.)
         const kept = [next.h, ...(next.x ? [next.x] : [])];
         scope.dispose(kept);
         for (const t of [state.h, ...(state.x ? [state.x] : [])]) {
@@ -165,9 +170,22 @@ export async function* generateFrames(
         }
         owned.push(...kept);
         state = next;
-        return out;
+        await Promise.all(parts);
+        return { start, data: out, shape: [N, 3, n, S, S] };
       });
-      yield { start, data, shape: [N, 3, n, S, S] };
+    };
+    let current: Promise<FrameChunk> | undefined = record(0);
+    let ahead: Promise<FrameChunk> | undefined;
+    try {
+      for (let start = 0; current; start += chunk) {
+        ahead = start + chunk < L ? record(start + chunk) : undefined;
+        const done = await current;
+        [current, ahead] = [ahead, undefined];
+        yield done;
+      }
+    } finally {
+      // Stopped early or failed: let chunks in flight finish before their tensors go.
+      await Promise.allSettled([current, ahead]);
     }
   } finally {
     for (const t of owned) t.dispose();

@@ -123,3 +123,25 @@ Deno.test("batch statistics over more frames than a launch holds are refused", a
   }
   assert(message.includes("exceed the GPU's limit of 11 frames per launch"), message);
 });
+
+Deno.test("a stream stopped after its first chunk (the next one already in flight) leaves the model as it was", async () => {
+  const model = await MoCoGAN.create(config, { seed: 3 });
+  const rng = new Rng(7), c = model.config, length = 12;
+  const inputs = {
+    contentNoise: rng.normals(2 * c.dimContent),
+    motionNoise: rng.normals(2 * c.dimMotion),
+    length,
+  };
+  const before = model.rng.getState();
+  let first: FrameChunk | undefined;
+  for await (const ch of generateFrames(model, inputs, { chunk: 4 })) {
+    first = ch;
+    break;
+  }
+  const again: FrameChunk[] = [];
+  for await (const ch of generateFrames(model, inputs, { chunk: 4 })) again.push(ch);
+  assert(again.length === 3, `${again.length} chunks`);
+  assert(first!.data.every((v, i) => v === again[0].data[i]), "first chunk differs");
+  assert(again.every((ch) => ch.data.every(Number.isFinite)), "non-finite frames");
+  assert(JSON.stringify(model.rng.getState()) === JSON.stringify(before), "codes were drawn");
+});
