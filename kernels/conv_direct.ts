@@ -24,6 +24,7 @@ import {
   splitOutput,
 } from "./conv_geometry.ts";
 import { numel } from "../src/tensor/numel.ts";
+import { convDataPhasesApply, planConvDataPhases } from "./conv_data_phases.ts";
 
 /** Columns per invocation. */
 const TN = 16;
@@ -200,6 +201,8 @@ export function planConvDirect(
   g: ConvGeometry,
   opts: { bias?: boolean; targetGroups?: number } = {},
 ): ConvGemmPlan {
+  // Few input channels: all stride phases per invocation (see conv_data_phases.ts).
+  if (mode === "data" && convDataPhasesApply(g)) return planConvDataPhases(g);
   const f = mode === "forward"
     ? forward(g, opts.bias ?? false)
     : mode === "data"

@@ -34,7 +34,7 @@ export type ConvChoice = Record<ConvGemmMode, ConvVariant>;
  * Bumped whenever a variant's kernels change, so that choices measured on older kernels
  * are measured again.
  */
-export const CONV_KERNEL_SET_VERSION = 2;
+export const CONV_KERNEL_SET_VERSION = 3;
 
 /** Options every variant's planner takes. */
 export interface ConvPlanOptions {

@@ -10,6 +10,9 @@ import * as refT from "../../reference/conv_transpose.ts";
 import * as refLin from "../../reference/linear.ts";
 import { randnRef } from "../../reference/util.ts";
 import { checkOp } from "../_gpu.ts";
+import { assert } from "../../_assert.ts";
+import { convDataPhasesApply } from "../../../kernels/conv_data_phases.ts";
+import { planConvDirect } from "../../../kernels/conv_direct.ts";
 
 /** Shapes: odd sizes, strides 1 and 2, paddings 0 and 1, 1-d to 3-d. */
 const CASES: { x: number[]; w: number[]; stride: number[]; padding: number[] }[] = [
@@ -100,3 +103,23 @@ for (const [n, i, o] of [[3, 5, 7], [1, 1, 1], [9, 130, 67], [100, 7, 5]]) {
     });
   }
 }
+
+Deno.test("the input gradient takes all stride phases per invocation for 1 to 4 channels and at most 9 offsets", () => {
+  const g = (cin: number, kernel: number[], stride: number[], pad: number[]) => ({
+    batch: 2,
+    cin,
+    cout: 8,
+    inSize: [1, 16, 16],
+    outSize: [1, 8, 8],
+    kernel,
+    stride,
+    pad,
+  });
+  // The generator's last layer (a 4/2/1 transposed convolution to 3 channels): 3 x 3 offsets.
+  assert(convDataPhasesApply(g(3, [1, 4, 4], [1, 2, 2], [0, 1, 1])));
+  assert(planConvDirect("data", g(3, [1, 4, 4], [1, 2, 2], [0, 1, 1])).code.includes("c2_15_3"));
+  // More channels, one phase, or the video discriminator's 4 x 3 x 3 offsets: per phase.
+  assert(!convDataPhasesApply(g(5, [1, 4, 4], [1, 2, 2], [0, 1, 1])));
+  assert(!convDataPhasesApply(g(3, [1, 3, 3], [1, 1, 1], [0, 1, 1])));
+  assert(!convDataPhasesApply(g(3, [4, 4, 4], [1, 2, 2], [0, 1, 1])));
+});
