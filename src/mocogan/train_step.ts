@@ -243,7 +243,7 @@ export async function submitTrainStep(
   } finally {
     for (const l of lossTensors) l.dispose();
   }
-  const losses = values.then((v) => checkedLosses(m, step, v));
+  const losses = values.then((v) => checkedLosses(step, v));
   // Handled here so that a divergence is not reported as an unhandled rejection before
   // the caller gets to await it; awaiting `losses` still throws it.
   losses.catch(() => {});
@@ -251,7 +251,7 @@ export async function submitTrainStep(
 }
 
 /** The losses in `values` (three losses, then the non-finite counts), or a divergence. */
-function checkedLosses(m: MoCoGANNetworks, step: number, values: ArrayBuffer[]): TrainLosses {
+function checkedLosses(step: number, values: ArrayBuffer[]): TrainLosses {
   const [videoD, imageD, generator] = values.slice(0, 3).map((v) => new Float32Array(v)[0]);
   const losses = { videoD, imageD, generator };
   const counts = new Uint32Array(values[3]);
