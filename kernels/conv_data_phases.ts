@@ -16,14 +16,7 @@
  * @module
  */
 import { bindings } from "./common.ts";
-import {
-  ceilDiv,
-  type ConvGemmPlan,
-  type ConvGeometry,
-  decode3,
-  inside,
-  pow2AtLeast,
-} from "./conv_geometry.ts";
+import { ceilDiv, type ConvGemmPlan, type ConvGeometry, decode3, inside } from "./conv_geometry.ts";
 import { numel } from "../src/tensor/numel.ts";
 
 /** Columns (positions q) per invocation. */
@@ -62,7 +55,7 @@ export function planConvDataPhases(g: ConvGeometry): ConvGemmPlan {
   const q = g.inSize.map((s, i) => ceilDiv(s, g.stride[i]));
   const qv = numel(q), kv = numel(g.kernel), os = numel(g.outSize), is = numel(g.inSize);
   const [, OH, OW] = g.outSize, [, IH, IW] = g.inSize;
-  const m = g.cin, n = g.batch * qv, tm = pow2AtLeast(m), phases = sd * sh * sw;
+  const m = g.cin, n = g.batch * qv, phases = sd * sh * sw;
   const per = g.stride.map((s, i) => reaches(s, g.pad[i], g.kernel[i]));
   // Every (offset, phase, tap) in 3-D, grouped by offset.
   const byOffset = new Map<string, { d: number[]; uses: { r: number; tap: number }[] }>();
@@ -76,7 +69,8 @@ export function planConvDataPhases(g: ConvGeometry): ConvGemmPlan {
       }
     }
   }
-  const rows = [...Array(tm).keys()], cols = [...Array(TN).keys()];
+  // One row per channel: rows are registers, not lanes, so nothing is gained by padding.
+  const rows = [...Array(m).keys()], cols = [...Array(TN).keys()];
   const ph = [...Array(phases).keys()];
   const acc = (i: number, j: number, r: number) => `c${i}_${j}_${r}`;
   const offsets = [...byOffset.values()].map(({ d: [dd, dh, dw], uses }) => `
@@ -93,7 +87,7 @@ export function planConvDataPhases(g: ConvGeometry): ConvGemmPlan {
       ${cols.map((j) => `let b${j} = select(0.0, DY[yo${j} + o * ${os}u], ok${j});`).join(" ")}
       ${
     uses.map(({ r, tap }) =>
-      `${rows.map((i) => `let a${i}_${r} = W[wo + m${i} * ${kv}u + ${tap}u];`).join(" ")}
+      `${rows.map((i) => `let a${i}_${r} = W[wo + ${i * kv + tap}u];`).join(" ")}
       ${
         rows.flatMap((i) =>
           cols.map((j) => `${acc(i, j, r)} = fma(a${i}_${r}, b${j}, ${acc(i, j, r)});`)
@@ -105,22 +99,19 @@ export function planConvDataPhases(g: ConvGeometry): ConvGemmPlan {
     }
   }`).join("");
   const stores = cols.flatMap((j) =>
-    ph.flatMap((r) => {
+    ph.map((r) => {
       const rd = Math.floor(r / (sh * sw)), rh = Math.floor(r / sw) % sh, rw = r % sw;
-      return [
-        `{ let id = q${j}d * ${sd} + ${rd}; let ih = q${j}h * ${sh} + ${rh}; let iw = q${j}w * ${sw} + ${rw};
+      return `{ let id = q${j}d * ${sd} + ${rd}; let ih = q${j}h * ${sh} + ${rh}; let iw = q${j}w * ${sw} + ${rw};
   if (nt + ${j * THREADS}u < ${n}u && ${inside("id", "ih", "iw", g.inSize)}) {
     let at = b${j}n * ${m * is}u + u32((id * ${IH} + ih) * ${IW} + iw);
-    ${rows.map((i) => `if (${i}u < ${m}u) { DX[at + ${i * is}u] = ${acc(i, j, r)}; }`).join(" ")}
-  } }`,
-      ];
+    ${rows.map((i) => `DX[at + ${i * is}u] = ${acc(i, j, r)};`).join(" ")}
+  } }`;
     })
   );
   const code = `${bindings(["W", "DY"], ["DX"])}
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_index) lid: u32) {
   let nt = wid.x * ${THREADS * TN}u + lid;
-  ${rows.map((i) => `let m${i} = ${Math.min(i, m - 1)}u;`).join(" ")}
   ${
     cols.map((j) =>
       `let n${j} = min(nt + ${j * THREADS}u, ${n - 1}u); let b${j}n = n${j} / ${qv}u;
