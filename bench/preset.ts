@@ -9,7 +9,7 @@
  * @module
  */
 import { chooseConvKernelsForDeno } from "../src/gpu/conv_choice_file.ts";
-import { getRuntime } from "../src/gpu/runtime.ts";
+import { getRuntime, type Runtime } from "../src/gpu/runtime.ts";
 import { convVariant } from "../src/tensor/ops/conv.ts";
 import type { MoCoGANConfig } from "../src/mocogan/config.ts";
 import {
@@ -142,11 +142,12 @@ export function syntheticInputs(c: MoCoGANConfig, seed: number):
  * next's; the first is timed from a synchronised start.
  */
 async function pipelinedSteps(
+  rt: Runtime,
   model: MoCoGAN,
   x: TrainInputs,
   opts: PresetOptions,
 ): Promise<number[]> {
-  await getRuntime().then((rt) => rt.sync());
+  await rt.sync();
   const stepSec: number[] = [];
   let last = performance.now();
   let inFlight: SubmittedStep | undefined;
@@ -186,7 +187,7 @@ export async function benchPreset(
   const firstStepSec = await time(step);
   opts.log(`  first step ${firstStepSec.toFixed(3)} s (pipeline compilation included)`);
   for (let i = 1; i < opts.warmup; i++) await time(step);
-  const stepSec = await pipelinedSteps(model, x, opts);
+  const stepSec = await pipelinedSteps(rt, model, x, opts);
   const s0 = counter.snapshot();
   await time(step);
   const stepCounts = countsBetween(s0, counter.snapshot());

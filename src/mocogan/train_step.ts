@@ -283,8 +283,11 @@ export async function trainStep(
   } else {
     m.setTraining(true);
     const lossTensors = await recordStep(m, x, rng, counter);
-    runtime().submit();
-    for (const l of lossTensors) l.dispose();
+    try {
+      runtime().submit();
+    } finally {
+      for (const l of lossTensors) l.dispose();
+    }
   }
   const result: TrainResult = { losses };
   if (opts.captureGradients) {
