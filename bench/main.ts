@@ -36,7 +36,7 @@ const ROOT = resolve(import.meta.dirname!, "..");
  * and speed targets are stated for. (The reference's `small` is our `small`.) Both sides
  * always run every field of the resolved configuration.
  */
-const BENCH_PRESETS: Record<string, Partial<MoCoGANConfig>> = {
+export const BENCH_PRESETS: Record<string, Partial<MoCoGANConfig>> = {
   ...PRESETS,
   "reference-tiny": fromReferenceConfig({
     img: 32,
